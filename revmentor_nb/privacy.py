@@ -1,0 +1,41 @@
+"""Privacy by design: pseudonymous ids and small-group suppression for every report."""
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+
+def pseudonym(person_id: str, salt: str = "") -> str:
+    """A stable pseudonymous id (e.g. ``P-3F9A2C``) that does not reveal the person."""
+    digest = hashlib.sha256(f"{salt}|{person_id}".encode()).hexdigest()[:6].upper()
+    return f"P-{digest}"
+
+
+def pseudonymise(frame: pd.DataFrame, id_columns: list[str], salt: str = "") -> pd.DataFrame:
+    """Replace the id columns by pseudonyms and drop names, emails and sensitive columns."""
+    out = frame.drop(columns=[c for c in ("name", "email", "gender", "ethnicity", "age_band", "comment") if c in frame])
+    for col in id_columns:
+        if col in out:
+            out[col] = out[col].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else pseudonym(str(v), salt))
+    return out
+
+
+def suppress_small_groups(table: pd.DataFrame, count_column: str, k: int, value_columns: list[str] | None = None) -> pd.DataFrame:
+    """Blank every figure of a group with fewer than ``k`` people, and flag it.
+
+    If exactly one group is suppressed, the next-smallest is suppressed too, so the
+    total minus the visible groups cannot reveal it (protection against differencing).
+    """
+    out = table.copy()
+    small = out[count_column] < k
+    if small.sum() == 1 and len(out) > 1:
+        next_smallest = out.loc[~small, count_column].idxmin()
+        small.loc[next_smallest] = True
+    cols = value_columns if value_columns is not None else [c for c in out.columns if c != count_column and pd.api.types.is_numeric_dtype(out[c])]
+    out[count_column] = out[count_column].astype("float").where(~small)
+    for col in cols:
+        out[col] = out[col].astype("float").where(~small)
+    out["suppressed"] = small.to_numpy()
+    return out

@@ -1,0 +1,30 @@
+"""Executed notebook -> offline HTML report with no code cells."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def export_html(notebook: str | Path, out: str | Path, title: str | None = None) -> Path:
+    """Write ``notebook`` as a self-contained HTML report (outputs and markdown only)."""
+    nb = nbformat.read(str(notebook), as_version=4)
+    if title:
+        nb.metadata["title"] = title
+    for cell in nb.cells:  # warnings on stderr are for the developer, not the report's reader
+        if cell.get("cell_type") == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    exporter = HTMLExporter(
+        template_name="revmentor",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(nb)
+    from ..fileio import atomic_write_text
+
+    return atomic_write_text(Path(out), body)
