@@ -14,10 +14,12 @@ import pandas as pd
 
 
 def _column_type(s: pd.Series) -> str:
+    if isinstance(s.dtype, pd.StringDtype):
+        return "str"
     if pd.api.types.is_bool_dtype(s):
         return "bool"
     if pd.api.types.is_datetime64_any_dtype(s):
-        return "datetime"
+        return f"datetime:{s.dtype}"
     if isinstance(s.dtype, pd.Int64Dtype):
         return "Int64"
     if pd.api.types.is_integer_dtype(s):
@@ -33,7 +35,7 @@ def _column_type(s: pd.Series) -> str:
 
 
 def _encode(s: pd.Series, kind: str) -> list[Any]:
-    if kind == "datetime":
+    if kind.startswith("datetime"):
         return [None if pd.isna(v) else pd.Timestamp(v).isoformat() for v in s]
     if kind == "list":
         return [None if v is None or (isinstance(v, float) and np.isnan(v)) else json.dumps(list(v)) for v in s]
@@ -47,8 +49,9 @@ def _encode(s: pd.Series, kind: str) -> list[Any]:
 
 
 def _decode(values: list[Any], kind: str) -> pd.Series:
-    if kind == "datetime":
-        return pd.to_datetime(pd.Series(values, dtype=object))
+    if kind.startswith("datetime"):
+        parsed = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601")
+        return parsed.astype(kind.split(":", 1)[1]) if ":" in kind else parsed
     if kind == "list":
         return pd.Series([None if v is None else json.loads(v) for v in values], dtype=object)
     if kind == "bool":
@@ -61,6 +64,8 @@ def _decode(values: list[Any], kind: str) -> pd.Series:
         return pd.Series(values, dtype="Int64")
     if kind == "float":
         return pd.Series([np.nan if v is None else v for v in values], dtype="float64")
+    if kind == "str":
+        return pd.Series(values, dtype="str")
     return pd.Series(values, dtype=object)
 
 
