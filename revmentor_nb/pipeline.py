@@ -6,7 +6,11 @@ the executed notebook is kept even when a cell fails, so nothing is lost.
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -112,10 +116,11 @@ def _run_one(ws: Workspace, stage: str, run_dir: Path, run_id: str, parameters: 
     params = {"workspace": str(ws.root), "interactive": False, **parameters}
     start = time.perf_counter()
     try:
-        pm.execute_notebook(
-            str(notebooks_dir() / name), str(executed), parameters=params, kernel_name="python3",
-            progress_bar=False, cwd=str(ws.root), log_output=False,
-        )
+        with _kernel_noise_filtered():
+            pm.execute_notebook(
+                str(notebooks_dir() / name), str(executed), parameters=params, kernel_name="python3",
+                progress_bar=False, cwd=str(ws.root), log_output=False,
+            )
     except PapermillExecutionError as err:
         cell = f"cell {err.exec_count}" if err.exec_count else f"cell index {err.cell_index}"
         raise StageFailed(stage, name, cell, f"{err.ename}: {err.evalue}", executed) from None
@@ -128,3 +133,26 @@ def _run_one(ws: Workspace, stage: str, run_dir: Path, run_id: str, parameters: 
     shutil.copyfile(history, tmp)
     tmp.replace(latest)
     return StageOutcome(stage, executed, latest, seconds)
+
+
+_KERNEL_NOISE = ("running over TCP without encryption",)
+
+
+@contextlib.contextmanager
+def _kernel_noise_filtered():
+    """Pass the kernel's stderr through, less its harmless transport warning."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            for line in tmp.read().decode("utf-8", "replace").splitlines(keepends=True):
+                if not any(noise in line for noise in _KERNEL_NOISE):
+                    sys.stderr.write(line)
+            sys.stderr.flush()

@@ -366,7 +366,7 @@ def cells_from_records(records: list[list[str]], log: ProblemLog) -> Cells | Non
     rows, overflow = _pad(records[header_at + 1:], len(headers))
     body = _strip_all(pd.DataFrame(rows, columns=range(len(headers)), dtype=object))
     body.index = pd.Index(np.arange(len(rows), dtype=np.int64) + header_at + 2, name="row")
-    has_data = (body != "").any(axis=1).to_numpy()
+    has_data = (body != "").any(axis=1).to_numpy(copy=True)
     if overflow:
         has_data[list(overflow)] = True
     last = body.index[has_data].max() if has_data.any() else header_at + 1
@@ -487,7 +487,8 @@ def read_table(
     """Read ``path`` as all-text cells named by the contract; return (frame, header mapping used).
 
     The frame's index is the spreadsheet row (``row``); blank rows are skipped and listed in
-    ``frame.attrs["blank_rows"]``. Problems go to ``log``; without a log they raise InputError.
+    ``frame.attrs["blank_rows"]``. A file that cannot be read at all raises InputError at once;
+    header problems go to ``log`` (or raise InputError when no log is given).
     """
     k = get_kind(kind) if isinstance(kind, str) else kind
     own = log is None

@@ -321,6 +321,24 @@ class Workspace:
         finally:
             conn.close()
 
+    def require(self, kind: str) -> pd.DataFrame:
+        """The current ``kind`` table, or a WorkspaceError that says how to import it."""
+        frame = self.table(kind)
+        if frame is None:
+            raise WorkspaceError(
+                f"no {kind} imported into {self.root} yet: name the file under `inputs: {{{kind}: FILE}}` in "
+                f"program.yaml, or pass it as a notebook parameter (e.g. `revmentor run DIR -p {kind}_path FILE`)"
+            )
+        return frame
+
+    def require_match(self) -> "MatchRun":
+        """The accepted match run, or a WorkspaceError that says to run the match stage first."""
+        run = self.match_run()
+        if run is None:
+            raise WorkspaceError(f"no accepted match in {self.root} yet: run the match stage first "
+                                 f"(`revmentor run {self.root} --stage match`)")
+        return run
+
     # -- match runs ---------------------------------------------------------------------
     def save_match(self, result: Any, *, who: str | None = None, accepted: bool = False, note: str = "") -> str:
         """Store a match result as a new run (never replacing an earlier one); returns the run id."""
