@@ -61,7 +61,7 @@ def format_problems(problems: pd.DataFrame, max_rows: int = 200) -> str:
         return ""
     shown = problems.head(max_rows).copy()
     shown["row"] = shown["row"].astype("string").fillna("-")
-    text = shown.to_string(index=False, max_colwidth=60)
+    text = shown.to_string(index=False, max_colwidth=120)
     if len(problems) > max_rows:
         text += f"\n... and {len(problems) - max_rows} more"
     return text

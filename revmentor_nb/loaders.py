@@ -354,16 +354,18 @@ def _check_cycles(ctx: _Check, pid: pd.Series, mid: pd.Series) -> None:
     """Every row on a manager cycle (traced through the roster too) gets a problem naming the cycle."""
     own = pd.DataFrame({"person_id": pid, "manager_id": mid})
     roster = ctx.roster if ctx.kind.name != "roster" else None
-    on_cycle: dict[str, str] = {}
-    for cycle in find_cycles(manager_map(own, roster)):
-        text = _cycle_text(cycle)
-        on_cycle.update({p: text for p in cycle})
-    self_managed = pid.notna() & (pid == mid)
-    on_cycle.update({p: _cycle_text([p]) for p in pid[self_managed]})
-    if not on_cycle:
+    cycles = find_cycles(manager_map(own, roster))
+    cycles += [[p] for p in dict.fromkeys(pid[pid.notna() & (pid == mid)])]
+    if not cycles:
         return
-    texts = pid.map(on_cycle)
-    _log_rows(ctx, texts.notna(), "manager_id", "manager cycle: " + texts.fillna(""),
+    successor: dict[str, str] = {}
+    text: dict[str, str] = {}
+    for cycle in cycles:
+        for i, person in enumerate(cycle):
+            successor[person] = cycle[(i + 1) % len(cycle)]
+            text[person] = _cycle_text(cycle)
+    on_cycle = mid.notna() & (pid.map(successor) == mid)
+    _log_rows(ctx, on_cycle, "manager_id", "manager cycle: " + pid.map(text).fillna(""),
               "correct the manager_id on one of these rows so the reporting line ends at the top of the organisation")
 
 

@@ -28,6 +28,7 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 DELIMITERS = (",", ";", "\t")
 FIELD_SIZE_LIMIT = 1 << 27  # the csv module's default (128 KiB) rejects long free-text cells
 SNIFF_CHARS = 1 << 16
+SNIFF_ROWS = 50
 
 
 @dataclass
@@ -242,25 +243,38 @@ def decode(raw: bytes) -> tuple[str, str]:
     return raw.decode("latin-1"), "latin-1"
 
 
-def _delimiters_outside_quotes(text: str) -> dict[str, int]:
-    """Count each candidate delimiter in the first record of ``text``, ignoring quoted parts."""
-    counts = dict.fromkeys(DELIMITERS, 0)
-    quoted = False
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-        elif not quoted and ch in "\r\n":
-            if any(counts.values()):
+def _delimiter_score(sample: str, delimiter: str) -> tuple[bool, float, int]:
+    """How well ``delimiter`` splits the first records: (splits the header, share of rows as wide, width)."""
+    records: list[list[str]] = []
+    try:
+        for record in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
+            if any(c.strip() for c in record):
+                records.append(record)
+            if len(records) > SNIFF_ROWS:
                 break
-    return counts
+    except csv.Error:
+        return (False, 0.0, 0)
+    if not records:
+        return (False, 0.0, 0)
+    width = len(records[0])
+    rows = records[1:-1] if len(records) > 2 else records[1:]  # the last may be cut by the sample
+    same = sum(len(r) == width for r in rows) / len(rows) if rows else 1.0
+    return (width > 1, same, width)
 
 
 def sniff_delimiter(text: str) -> str:
-    """',' ';' or tab: whichever the header row uses most (',' on a tie)."""
-    counts = _delimiters_outside_quotes(text[:SNIFF_CHARS])
-    return max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
+    """',' ';' or tab: the one that splits the header and gives the data rows the header's width.
+
+    Ties go to ',' then ';'. Counting characters alone fails on a ';' file whose header
+    quotes a comma, or a ',' file whose cells hold ';' lists.
+    """
+    sample = text[:SNIFF_CHARS]
+    if csv.field_size_limit() < FIELD_SIZE_LIMIT:
+        csv.field_size_limit(FIELD_SIZE_LIMIT)
+    scores = {d: _delimiter_score(sample, d) for d in DELIMITERS}
+    if not any(splits for splits, _, _ in scores.values()):
+        return DELIMITERS[0]  # one column (or none): nothing to choose between
+    return max(DELIMITERS, key=lambda d: (scores[d], -DELIMITERS.index(d)))
 
 
 def _csv_records(text: str, delimiter: str) -> list[list[str]]:

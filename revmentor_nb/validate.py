@@ -35,7 +35,7 @@ def problems_text(problems: pd.DataFrame, name: str) -> str:
 
 def summary(kind: str, frame: pd.DataFrame, name: str) -> str:
     """One line saying what a valid file holds."""
-    parts = [f"{len(frame)} rows"]
+    parts = [f"{len(frame)} row{'s' if len(frame) != 1 else ''}"]
     if kind == "participants":
         counts = role_counts(frame)
         parts += [f"{counts['mentor']} mentors", f"{counts['mentee']} mentees", f"{counts['either']} either"]

@@ -1,0 +1,197 @@
+"""The rows of the matching model: capacities, then the optional side constraints.
+
+Each builder adds rows and incidence maps to a LinearModel (see model.py), so the same
+definitions build the LP, the ILP and the prices of pairs left out of either.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .candidates import CandidateGraph
+from .config import FairnessSettings, MixCap
+from .model import LinearModel
+from .people import norm_text
+
+
+def capacity_rows(model: LinearModel, cap_left: np.ndarray) -> None:
+    """Each mentee at most one mentor; each mentor at most capacity; 'either' people share one capacity.
+
+    A person with role ``either`` may be placed on both sides: their pairs as mentor plus
+    their pairs as mentee count against one capacity, they are a mentee at most once, and
+    two 'either' people are paired at most once (never both ways).
+    """
+    g = model.graph
+    n = g.people.n
+    r_mentee = np.full(n, -1, dtype=np.int64)
+    r_mentee[g.mentee_side] = model.add_rows(np.ones(len(g.mentee_side))) + np.arange(len(g.mentee_side))
+    r_cap = np.full(n, -1, dtype=np.int64)
+    r_cap[g.mentor_side] = model.add_rows(cap_left[g.mentor_side]) + np.arange(len(g.mentor_side))
+    either = g.people.role == "either"
+    r_cap_as_mentee = np.where(either, r_cap, -1)
+    one = np.float64(1.0)
+    model.add_map(lambda m, e, s: (r_mentee[e], one))
+    model.add_map(lambda m, e, s: (r_cap[m], one))
+    if either.any():
+        model.add_map(lambda m, e, s: (r_cap_as_mentee[e], one))
+        big = either & (cap_left >= 2)
+
+        def pair_once(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            m, e = g.m[idx], g.e[idx]
+            sel = np.flatnonzero(big[m] & big[e])
+            if len(sel) == 0:
+                return (np.zeros(0, np.int64),) * 2 + (np.zeros(0),)
+            rev = g.find(e[sel], m[sel])  # the same two people the other way round
+            local = np.full(len(g.m), -1, dtype=np.int64)
+            local[idx] = np.arange(len(idx))
+            pos = np.where(rev >= 0, local[np.maximum(rev, 0)], -1)
+            ok = (pos >= 0) & (idx[sel] < np.where(rev >= 0, rev, -1))
+            a, b = sel[ok], pos[ok]
+            rows = np.repeat(np.arange(len(a)), 2)
+            cols = np.column_stack([a, b]).ravel()
+            return rows, cols, np.ones(len(rows))
+
+        model.pool_rows.append(pair_once)
+
+
+def total_pairs_aux(model: LinearModel, lb: float = 0.0) -> tuple[int, int]:
+    """An auxiliary T = number of pairs (locks included); returns (T's aux index, its row)."""
+    row = model.add_rows(np.zeros(1), eq=True, side=True)
+    minus = np.float64(-1.0)
+    model.add_map(lambda m, e, s: (np.full(len(m), row, dtype=np.int64), minus))
+    a = model.add_aux([lb], [np.inf], [0.0], ["total_pairs"], np.array([row]), np.array([0]), np.array([1.0]))
+    return a, row
+
+
+def min_pairs_rows(model: LinearModel, k: int) -> None:
+    """At least ``k`` pairs in all (the lexicographic 'most pairs' second stage)."""
+    total_pairs_aux(model, lb=float(k))
+
+
+def mix_rows(model: LinearModel, caps: list[MixCap]) -> list[tuple[MixCap, str, int]]:
+    """No value of a column on one side takes more than max_share of all pairs; returns (cap, value, row)."""
+    if not caps:
+        return []
+    g = model.graph
+    t_aux, _ = total_pairs_aux(model)
+    out = []
+    for cap in caps:
+        codes = g.people.codes(cap.column)
+        values = [norm_text(v) for v in g.people.frame[cap.column]] if g.people.has(cap.column) else [None] * g.people.n
+        labels = {}
+        for c, v in zip(codes, values):
+            if c >= 0:
+                labels.setdefault(int(c), v)
+        k = len(labels)
+        if k == 0:
+            continue
+        start = model.add_rows(np.zeros(k), side=True)
+        rows_of = np.where(codes >= 0, start + codes, -1)
+        side = cap.side
+        one = np.float64(1.0)
+        model.add_map(lambda m, e, s, rows_of=rows_of, side=side: (rows_of[m if side == "mentor" else e], one))
+        model.aux_entries.append((start + np.arange(k), np.full(k, t_aux), np.full(k, -cap.max_share)))
+        out += [(cap, labels[c], start + c) for c in sorted(labels)]
+    return out
+
+
+@dataclass
+class FairGroup:
+    """A group whose match rate and mean fit are protected."""
+
+    side: str  # mentee / mentor
+    attribute: str
+    value: str
+    members: np.ndarray  # person rows (matchable, on this side)
+    rate_floor: float = np.nan  # people that must be matched
+    fit_floor: float = np.nan  # mean fit floor per pair
+    rate_row: int = -1
+    fit_row: int = -1
+    rate_aux: int = -1
+    fit_aux: int = -1
+
+
+def fair_groups(graph: CandidateGraph, matchable: np.ndarray, fairness: FairnessSettings, k: int) -> list[FairGroup]:
+    """Groups (side, attribute, value) with at least ``min_group`` matchable people."""
+    people = graph.people
+    min_group = fairness.min_group or k
+    sides = ["mentee", "mentor"] if fairness.side == "both" else [fairness.side]
+    out: list[FairGroup] = []
+    for side in sides:
+        pop = matchable & (people.can_mentee if side == "mentee" else people.can_mentor) & graph.consenting
+        for attr in fairness.attributes:
+            if not people.has(attr):
+                continue
+            vals = np.array([norm_text(v) for v in people.frame[attr]], dtype=object)
+            for v in sorted({x for x in vals[pop] if x is not None}):
+                members = np.flatnonzero(pop & (vals == v))
+                if len(members) >= min_group:
+                    out.append(FairGroup(side, attr, str(v), members))
+    return out
+
+
+def fairness_rows(model: LinearModel, groups: list[FairGroup], rate_ref: dict[str, float], fit_ref: float,
+                  fairness: FairnessSettings, penalty: float) -> None:
+    """Elastic floors on each group's match rate and mean fit (shortfall costs ``penalty`` per unit)."""
+    if not groups:
+        return
+    g = model.graph
+    people = g.people
+    n = people.n
+    pure_mentee = people.role == "mentee"
+    # z_p <= sum of p's pairs: 'p is matched' for everyone but pure mentees (whose sum is 0/1 already)
+    need_z = np.zeros(n, dtype=bool)
+    if fairness.max_rate_gap is not None:
+        for grp in groups:
+            need_z[grp.members[~pure_mentee[grp.members]]] = True
+    z_people = np.flatnonzero(need_z)
+    r_z = np.full(n, -1, dtype=np.int64)
+    z_aux = np.full(n, -1, dtype=np.int64)
+    if len(z_people):
+        r_z[z_people] = model.add_rows(np.zeros(len(z_people)), side=True) + np.arange(len(z_people))
+        minus = np.float64(-1.0)
+        model.add_map(lambda m, e, s: (r_z[m], minus))
+        model.add_map(lambda m, e, s: (r_z[e], minus))
+        start = model.add_aux(np.zeros(len(z_people)), np.ones(len(z_people)), np.zeros(len(z_people)),
+                              [f"matched:{people.ids[p]}" for p in z_people], r_z[z_people],
+                              np.arange(len(z_people)), np.ones(len(z_people)))
+        z_aux[z_people] = start + np.arange(len(z_people))
+    by_key: dict[tuple[str, str], list[FairGroup]] = {}
+    for grp in groups:
+        by_key.setdefault((grp.side, grp.attribute), []).append(grp)
+    for (side, attr), grps in by_key.items():
+        if fairness.max_rate_gap is not None:
+            floor_rate = max(0.0, rate_ref[side] - fairness.max_rate_gap)
+            start = model.add_rows(np.zeros(len(grps)), side=True)
+            rows_of = np.full(n, -1, dtype=np.int64)
+            for i, grp in enumerate(grps):
+                grp.rate_floor = floor_rate * len(grp.members)
+                grp.rate_row = start + i
+                model.rhs[start + i] = -grp.rate_floor
+                rows_of[grp.members[pure_mentee[grp.members]]] = start + i
+                zm = grp.members[~pure_mentee[grp.members]]
+                if len(zm):
+                    model.aux_entries.append((np.full(len(zm), start + i), z_aux[zm], np.full(len(zm), -1.0)))
+            minus = np.float64(-1.0)
+            model.add_map(lambda m, e, s, rows_of=rows_of: (rows_of[e], minus))  # pure mentees are on the mentee side
+            a = model.add_aux(np.zeros(len(grps)), np.full(len(grps), np.inf), np.full(len(grps), -penalty),
+                              [f"rate_short:{side}:{attr}:{x.value}" for x in grps], start + np.arange(len(grps)),
+                              np.arange(len(grps)), -np.ones(len(grps)))
+            for i, grp in enumerate(grps):
+                grp.rate_aux = a + i
+        if fairness.max_fit_gap is not None and fit_ref > 0:
+            floor_fit = (1.0 - fairness.max_fit_gap) * fit_ref
+            start = model.add_rows(np.zeros(len(grps)), side=True)
+            rows_of = np.full(n, -1, dtype=np.int64)
+            for i, grp in enumerate(grps):
+                grp.fit_floor = floor_fit
+                grp.fit_row = start + i
+                rows_of[grp.members] = start + i
+            model.add_map(lambda m, e, s, rows_of=rows_of, side=side, f=floor_fit:
+                          (rows_of[m if side == "mentor" else e], -(s - f) / f))
+            a = model.add_aux(np.zeros(len(grps)), np.full(len(grps), np.inf), np.full(len(grps), -penalty),
+                              [f"fit_short:{side}:{attr}:{x.value}" for x in grps], start + np.arange(len(grps)),
+                              np.arange(len(grps)), -np.ones(len(grps)))
+            for i, grp in enumerate(grps):
+                grp.fit_aux = a + i
