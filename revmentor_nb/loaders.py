@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import tables, values
 from .contract import BOOL, DATE, EMAIL, ENUM, FLOAT, GRADE, INT, Column, Kind, kind as get_kind
-from .errors import ProblemLog
+from .errors import InputError, ProblemLog
 from .org import find_cycles, manager_map
 
 PathLike = str | os.PathLike[str]
@@ -86,8 +86,8 @@ def load(
     k = get_kind(kind)
     log = ProblemLog(Path(path).name)
     cells = tables.read_cells(path, log)
-    if cells is None:
-        log.raise_if_any()
+    if cells is None:  # the file itself cannot be read: nothing more to check
+        raise InputError(log.frame())
     return _validate(k, cells, log, file=str(path), mapping=mapping, roster=roster,
                      participants=participants, grade_order=grade_order)
 
@@ -188,8 +188,9 @@ def _missing_fix(k: Kind, name: str, match: tables.HeaderMatch, unused: list[str
     closest = tables.closest_header(name, k, unused)
     if closest is not None:
         return f"add a '{name}' column (closest header found: '{closest}')"
-    found = ", ".join(f"'{h}'" for h in unused[:8]) or "none"
-    return f"add a '{name}' column (other headers found: {found})"
+    found = ", ".join(f"'{_short(h, 30)}'" for h in unused[:6]) or "none"
+    more = f" and {len(unused) - 6} more" if len(unused) > 6 else ""
+    return f"add a '{name}' column (other headers found: {found}{more})"
 
 
 # --- one column ------------------------------------------------------------------------
@@ -241,7 +242,8 @@ def _parse_grade(ctx: _Check, cells: pd.Series) -> tuple[values.Parsed, str, str
             values.grade_ranks(order)
         except ValueError as exc:
             ctx.log.add(None, "grade", "", str(exc), "list each grade once in grade_order in program.yaml")
-            order = None
+            unread = pd.Series(pd.NA, index=cells.index, dtype="Int64")
+            return values.Parsed(unread, pd.Series(False, index=cells.index)), "", ""
     parsed = values.parse_grade(cells, order)
     ctx.grade_rank = parsed.values
     if order:
@@ -438,7 +440,8 @@ def _check_assessments(ctx: _Check) -> None:
         ctx.log.add(None, "score", "", "no 'score' column and no item columns with numbers",
                     "add a 'score' column, or one column per item holding the numeric answers")
         return
-    _log_rows(ctx, ~answered, "score", "this row has no score and no item answers",
+    unanswered = ~answered & values.blank(ctx.cells("score"))  # a bad score is reported already
+    _log_rows(ctx, unanswered, "score", "this row has no score and no item answers",
               "fill in the score, or the answers in the item columns")
 
 
@@ -511,9 +514,3 @@ def _assemble(ctx: _Check) -> pd.DataFrame:
     frame = pd.DataFrame(out, index=ctx.text.index)
     frame.index.name = "row"
     return frame
-
-
-def role_counts(frame: pd.DataFrame) -> dict[str, int]:
-    """How many participants signed up as each role (for summaries)."""
-    counts = frame["role"].value_counts() if "role" in frame else pd.Series(dtype=int)
-    return {r: int(counts.get(r, 0)) for r in ("mentor", "mentee", "either")}

@@ -21,14 +21,15 @@ import numpy as np
 import pandas as pd
 
 from .contract import Kind, kind as get_kind
-from .errors import ProblemLog
+from .errors import InputError, ProblemLog
 
-CSV_SUFFIXES = (".csv", ".txt")
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 DELIMITERS = (",", ";", "\t")
 FIELD_SIZE_LIMIT = 1 << 27  # the csv module's default (128 KiB) rejects long free-text cells
 SNIFF_CHARS = 1 << 16
 SNIFF_ROWS = 50
+BLANK_LINE = re.compile(r'[\s,;"]*')  # blank under any delimiter: only separators and spaces
 
 
 @dataclass
@@ -248,7 +249,7 @@ def _delimiter_score(sample: str, delimiter: str) -> tuple[bool, float, int]:
     records: list[list[str]] = []
     try:
         for record in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
-            if any(c.strip() for c in record):
+            if not BLANK_LINE.fullmatch(delimiter.join(record)):
                 records.append(record)
             if len(records) > SNIFF_ROWS:
                 break
@@ -269,19 +270,30 @@ def sniff_delimiter(text: str) -> str:
     quotes a comma, or a ',' file whose cells hold ';' lists.
     """
     sample = text[:SNIFF_CHARS]
-    if csv.field_size_limit() < FIELD_SIZE_LIMIT:
-        csv.field_size_limit(FIELD_SIZE_LIMIT)
+    _allow_long_cells()
     scores = {d: _delimiter_score(sample, d) for d in DELIMITERS}
     if not any(splits for splits, _, _ in scores.values()):
         return DELIMITERS[0]  # one column (or none): nothing to choose between
     return max(DELIMITERS, key=lambda d: (scores[d], -DELIMITERS.index(d)))
 
 
-def _csv_records(text: str, delimiter: str) -> list[list[str]]:
-    """Every record of a CSV text (a record may span lines inside quotes)."""
+def _allow_long_cells() -> None:
+    """Raise the csv module's cell-size limit (process-wide) so long free text is read, not refused."""
     if csv.field_size_limit() < FIELD_SIZE_LIMIT:
         csv.field_size_limit(FIELD_SIZE_LIMIT)
+
+
+def _csv_records(text: str, delimiter: str) -> list[list[str]]:
+    """Every record of a CSV text (a record may span lines inside quotes)."""
+    _allow_long_cells()
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def looks_binary(text: str, sample: int = 4096, share: float = 0.1) -> bool:
+    """True when control characters (other than tab and line ends) fill over ``share`` of the start."""
+    head = text[:sample]
+    controls = sum(1 for ch in head if ch < " " and ch not in "\t\r\n\x0c")
+    return bool(head) and controls / len(head) > share
 
 
 def _read_csv(path: Path, log: ProblemLog) -> tuple[list[list[str]], dict[str, object]] | None:
@@ -291,8 +303,12 @@ def _read_csv(path: Path, log: ProblemLog) -> tuple[list[list[str]], dict[str, o
         log.add(None, None, path.name, "this is an Excel workbook saved with a text-file name",
                 "rename it to end in .xlsx, or save it from Excel as CSV")
         return None
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        log.add(None, None, path.name, "this is an old Excel (.xls) workbook saved with a text-file name",
+                "open it in Excel and save it as .xlsx, or export it as CSV")
+        return None
     text, encoding = decode(raw)
-    if "\x00" in text:
+    if looks_binary(text):
         log.add(None, None, path.name, "the file is not text (it looks like a binary file)",
                 "export the data again as CSV (UTF-8) or .xlsx")
         return None
@@ -508,8 +524,8 @@ def read_table(
     own = log is None
     log = log if log is not None else ProblemLog(Path(path).name)
     cells = read_cells(path, log)
-    if cells is None:
-        log.raise_if_any()
+    if cells is None:  # the file itself cannot be read: nothing more to check
+        raise InputError(log.frame())
     frame, match = named_frame(cells, k, mapping, log)
     if own:
         log.raise_if_any()

@@ -13,15 +13,31 @@ import pandas as pd
 
 from .contract import KINDS
 from .errors import InputError, format_problems
-from .loaders import load, role_counts
+from .loaders import load, load_roster
+
+PathLike = str | os.PathLike[str]
 
 
-def validate_file(kind: str, path: str | os.PathLike[str], *, grade_order: Sequence[object] | None = None) -> tuple[int, str]:
-    """Check ``path`` as an input of ``kind``; return (exit code, text to print)."""
+def validate_file(
+    kind: str,
+    path: PathLike,
+    *,
+    grade_order: Sequence[object] | None = None,
+    roster: PathLike | None = None,
+) -> tuple[int, str]:
+    """Check ``path`` as an input of ``kind``; return (exit code, text to print).
+
+    ``roster`` (optional) is an HR roster file: sign-ups' managers are then looked up in it
+    too, and the roster's own problems are reported first if it has any.
+    """
     if kind not in KINDS:
         return 2, f"unknown input kind '{kind}'; use one of: {', '.join(KINDS)}"
     try:
-        frame = load(kind, path, grade_order=grade_order)
+        people = load_roster(roster, grade_order=grade_order) if roster is not None else None
+    except InputError as exc:
+        return 1, problems_text(exc.problems, Path(roster).name)
+    try:
+        frame = load(kind, path, grade_order=grade_order, roster=people)
     except InputError as exc:
         return 1, problems_text(exc.problems, Path(path).name)
     return 0, summary(kind, frame, Path(path).name)
@@ -31,6 +47,12 @@ def problems_text(problems: pd.DataFrame, name: str) -> str:
     """Header line 'N problems in FILE' and the problems table."""
     n = len(problems)
     return f"{n} problem{'s' if n != 1 else ''} in {name}\n{format_problems(problems)}"
+
+
+def role_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """How many participants signed up as each role."""
+    counts = frame["role"].value_counts()
+    return {role: int(counts.get(role, 0)) for role in ("mentor", "mentee", "either")}
 
 
 def summary(kind: str, frame: pd.DataFrame, name: str) -> str:

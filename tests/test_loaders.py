@@ -212,6 +212,7 @@ def test_cells_right_of_the_last_header_are_problems(tmp_path):
         ("broken.xlsx", b"this is not a zip", "could not be opened as an Excel workbook"),
         ("zipped.csv", b"PK\x03\x04rest", "Excel workbook saved with a text-file name"),
         ("binary.csv", b"\x00\x01\x02\x00", "not text"),
+        ("renamed.csv", b"\xd0\xcf\x11\xe0\xa1\xb1", "old Excel (.xls) workbook saved"),
     ],
 )
 def test_unreadable_files_are_problems_not_tracebacks(tmp_path, name, content, expected):
@@ -522,6 +523,26 @@ def test_validate_file_exit_codes_and_text(tmp_path):
     assert code == 2 and "participants, roster" in text
     code, text = validate_file("roster", tmp_path / "missing.csv")
     assert code == 1 and "file not found" in text and "Traceback" not in text
+
+
+def test_validate_file_with_a_roster(tmp_path):
+    path = participants_file(tmp_path, with_cell(GOOD, 0, "manager_id", "R1"))
+    assert validate_file("participants", path)[0] == 1  # R1 is nobody without the roster
+    roster = roster_file(tmp_path, [["R1", "", "Exec", "9", "2001-01-01", ""]])
+    assert validate_file("participants", path, roster=roster)[0] == 0
+    broken = roster_file(tmp_path, [["R1", "R1", "Exec", "9", "2001-01-01", ""]])
+    code, text = validate_file("participants", path, roster=broken)
+    assert code == 1 and text.startswith("1 problem in roster.csv")
+
+
+def test_blank_rows_are_mentioned_in_the_summary(tmp_path):
+    path = write(tmp_path, "ex.csv", "person_a,person_b\nP1,P2\n,\n\nP2,P3\n")
+    assert validate_file("exclusions", path) == (0, "ex.csv: 2 rows — valid (2 blank rows skipped)")
+
+
+def test_repeated_grade_in_grade_order_is_one_problem(tmp_path):
+    problems = problems_of(lambda: load_participants(participants_file(tmp_path), grade_order=["1", "2", "2"]))
+    assert cells_at(problems) == {(None, "grade")} and "more than once" in problems.loc[0, "problem"]
 
 
 def test_validate_file_uses_grade_order(tmp_path):
