@@ -47,7 +47,7 @@ def run_demo(folder: str | Path, *, seed: int = 0, n_employees: int = 3000,
     activity = demo.simulate_activity(org, accepted.pairs, seed=seed, cadence_days=ws.design.schedule.cadence_days)
     written = demo.write_activity(activity, root / "inputs")
     design = ws.design.model_copy(update={"inputs": {**ws.design.inputs,
-                                                     **{k: str(Path(p).relative_to(ws.root)) for k, p in written.items()}}})
+                                                     **{k: str(Path(p).resolve().relative_to(ws.root)) for k, p in written.items()}}})
     ws.save_design(ProgramDesign.model_validate(design.model_dump()))
     second = run_stages(ws.root, ["monitor", "evaluate"], run_id=run_id, progress=say)
     return RunSummary(run_id, first.outcomes + second.outcomes)
