@@ -14,6 +14,8 @@ def export_html(notebook: str | Path, out: str | Path, title: str | None = None)
     nb = nbformat.read(str(notebook), as_version=4)
     if title:
         nb.metadata["title"] = title
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"  # papermill gives its injected cell a random id; a report must not vary
     for cell in nb.cells:  # warnings on stderr are for the developer, not the report's reader
         if cell.get("cell_type") == "code":
             cell.outputs = [o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
