@@ -519,7 +519,8 @@ def _pydantic_problems(err: ValidationError, file: str) -> pd.DataFrame:
             fix = "use " + e["msg"].removeprefix("Input should be ")
         else:
             fix = "change the value: " + e["msg"].lower()
-        log.add(None, key, e.get("input") if kind != "missing" else None, e["msg"].removeprefix("Value error, "), fix)
+        msg = e["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
+        log.add(None, key, e.get("input") if kind != "missing" else None, msg, fix)
     return log.frame()
 
 

@@ -27,6 +27,7 @@ class Question:
     """One readiness question: what is asked, whether a "no" blocks launch, and what to do about it."""
 
     id: str
+    label: str
     text: str
     why: str
     critical: bool
@@ -34,26 +35,33 @@ class Question:
 
 
 QUESTIONS: tuple[Question, ...] = (
-    Question("leaders_listen", "Are the senior leaders ready to listen and learn from junior colleagues?",
+    Question("leaders_listen", "leaders ready to listen",
+             "Are the senior leaders ready to listen and learn from junior colleagues?",
              "leaders who come to teach rather than learn turn the programme into traditional mentoring",
              True, "brief each leader one to one on the role reversal; invite only leaders who ask to take part"),
-    Question("juniors_safe", "Can junior mentors speak honestly without fear for their career?",
+    Question("juniors_safe", "juniors safe to speak honestly",
+             "Can junior mentors speak honestly without fear for their career?",
              "without psychological safety mentors say what leaders want to hear",
              True, "agree in writing that nothing said in a pair affects appraisal or promotion; "
                    "give mentors a named contact outside their line"),
-    Question("executive_sponsor", "Is there a visible executive sponsor?",
+    Question("executive_sponsor", "visible executive sponsorship",
+             "Is there a visible executive sponsor?",
              "without a sponsor leaders cancel meetings and the programme quietly stops",
              True, "ask an executive to announce the programme, take part as a mentee and attend the close"),
-    Question("strategy_aligned", "Is the programme tied to a strategy (digital transformation, inclusion, succession)?",
+    Question("strategy_aligned", "aligned to a strategy",
+             "Is the programme tied to a strategy (digital transformation, inclusion, succession)?",
              "a programme tied to no strategy has no owner when budgets are cut",
              False, "name the strategy and the executive who owns it in the objective statement"),
-    Question("training_planned", "Is training planned for both mentors and mentees?",
+    Question("training_planned", "training planned for both sides",
+             "Is training planned for both mentors and mentees?",
              "untrained pairs drift into small talk or into the leader running the meeting",
              False, "plan a 2-hour session per side before launch: listening, giving feedback upwards, boundaries"),
-    Question("confidentiality_agreed", "Is confidentiality agreed, with its limits (safeguarding, misconduct)?",
+    Question("confidentiality_agreed", "confidentiality agreed",
+             "Is confidentiality agreed, with its limits (safeguarding, misconduct)?",
              "one leaked conversation ends trust in the whole programme",
              True, "put confidentiality and its limits in the mentoring agreement every pair signs"),
-    Question("emotional_labour", "Is the emotional labour of mentors acknowledged and supported?",
+    Question("emotional_labour", "emotional labour acknowledged and supported",
+             "Is the emotional labour of mentors acknowledged and supported?",
              "mentors from under-represented groups carry the cost of explaining their experience",
              False, "recognise mentoring time in objectives, offer a peer-support circle, let mentors end a pairing "
                     "without giving a reason"),
@@ -112,7 +120,7 @@ def assess(answers: dict[str, str] | None) -> Readiness:
         a = answers.get(q.id) or "unknown"
         if a not in POINTS:
             raise ValueError(f"readiness.{q.id}: answer {a!r} is not one of {', '.join(ANSWERS)}")
-        rows.append({"id": q.id, "question": q.text, "answer": a, "critical": q.critical,
+        rows.append({"id": q.id, "label": q.label, "question": q.text, "answer": a, "critical": q.critical,
                      "status": _status(q, a), "why it matters": q.why, "what to do": _todo(q, a)})
     items = pd.DataFrame(rows)
     score = round(100 * items["answer"].map(POINTS).sum() / (2 * len(QUESTIONS)))
@@ -130,6 +138,6 @@ def verdict_text(result: Readiness) -> str:
     """One sentence for a report or the form: the verdict, the score and what blocks launch."""
     text = f"{result.verdict.capitalize()} (readiness {result.score}/100)"
     if result.blockers:
-        names = "; ".join(question(b).text.rstrip("?").lower() for b in result.blockers)
-        return f"{text}. Blocking: {names}."
+        names = "; ".join(question(b).label for b in result.blockers)
+        return f"{text}. Not yet in place: {names}."
     return text + "."

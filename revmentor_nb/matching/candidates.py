@@ -35,10 +35,9 @@ class CandidateGraph:
     m: np.ndarray  # int64 person row of the mentor, per candidate
     e: np.ndarray  # int64 person row of the mentee, per candidate
     score: np.ndarray  # float64 score per candidate
+    tiebreak: np.ndarray  # float64 in [0, 1) per candidate: seeded, breaks exact ties
     pool: np.ndarray  # int64 candidate indices: each mentee's best few (the LP's first columns)
     rejected: pd.DataFrame
-    fail_as_mentee: np.ndarray  # (n_people, n_rules): partners each rule removed, person as mentee
-    fail_as_mentor: np.ndarray  # (n_people, n_rules): same, person as mentor
     seconds: float = 0.0
     _keys: np.ndarray | None = field(default=None, repr=False)
 
@@ -65,8 +64,26 @@ class CandidateGraph:
     def points(self, idx: np.ndarray) -> pd.DataFrame:
         """The weighted score components of some candidates, one column per term."""
         idx = np.asarray(idx, dtype=np.int64)
-        blk = Block(self.people, self.m[idx], self.e[idx], dense=False)
-        return pd.DataFrame({t.name: t.points(blk) for t in self.terms})
+        cols: dict[str, list[np.ndarray]] = {t.name: [] for t in self.terms}
+        for lo in range(0, len(idx), 200_000):
+            part = idx[lo:lo + 200_000]
+            blk = Block(self.people, self.m[part], self.e[part], dense=False)
+            for t in self.terms:
+                cols[t.name].append(np.asarray(t.points(blk), dtype=np.float64))
+        return pd.DataFrame({k: (np.concatenate(v) if v else np.zeros(0)) for k, v in cols.items()})
+
+    def fails(self, person: int, side: str) -> np.ndarray:
+        """Per rule, how many possible partners of ``person`` (as ``side``) it removed first."""
+        ms, es = (self.mentor_side, np.array([person])) if side == "mentee" else (np.array([person]), self.mentee_side)
+        blk = Block(self.people, ms, es, dense=True)
+        alive = np.ones(blk.shape, dtype=bool)
+        alive &= es[:, None] != ms[None, :]
+        out = np.zeros(len(self.rules), dtype=np.int64)
+        for r, rule in enumerate(self.rules):
+            bad = alive & ~rule.allowed(blk)
+            out[r] = int(np.count_nonzero(bad))
+            alive &= ~bad
+        return out
 
     def check(self, m: np.ndarray, e: np.ndarray) -> dict[str, np.ndarray]:
         """Per rule, which of the given (mentor row, mentee row) pairs it allows (paired evaluation)."""
@@ -74,21 +91,32 @@ class CandidateGraph:
         return {r.name: np.asarray(r.allowed(blk), dtype=bool) for r in self.rules}
 
 
-def _top_k(values: np.ndarray, alive: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column of each row's k best allowed cells (vectorised argpartition)."""
-    ncols = values.shape[1]
-    v = np.where(alive, values, -np.inf)
+def _row_top_k(flat: np.ndarray, vals: np.ndarray, ncols: int, nrows: int, k: int) -> np.ndarray:
+    """Positions (in ``flat``) of each row's k best cells, via one argpartition on a dense view."""
+    dense = np.full(nrows * ncols, -np.inf)
+    dense[flat] = vals
+    dense = dense.reshape(nrows, ncols)
     if ncols > k:
-        cols = np.argpartition(-v, k - 1, axis=1)[:, :k]
+        cols = np.argpartition(-dense, k - 1, axis=1)[:, :k]
     else:
-        cols = np.broadcast_to(np.arange(ncols), (v.shape[0], ncols))
-    rows = np.broadcast_to(np.arange(v.shape[0])[:, None], cols.shape)
-    keep = np.isfinite(v[rows, cols])
-    return rows[keep], cols[keep]
+        cols = np.broadcast_to(np.arange(ncols), (nrows, ncols))
+    rows = np.broadcast_to(np.arange(nrows)[:, None], cols.shape)
+    keep = np.isfinite(dense[rows, cols])
+    cells = rows[keep] * ncols + cols[keep]
+    return np.searchsorted(flat, cells)
+
+
+def tie_break(hm: np.ndarray, he: np.ndarray) -> np.ndarray:
+    """A seeded pseudo-random number in [0, 1) per (mentor hash, mentee hash) pair (broadcasts).
+
+    The product of two random odd 64-bit numbers, top 53 bits: cheap and well spread.
+    """
+    x = (hm | np.uint64(1)) * (he | np.uint64(1))
+    return (x >> np.uint64(11)).astype(np.float64) / float(1 << 53)
 
 
 def generate(people: People, rules: list[Rule], terms: list[Term], *, consent_rule: bool = True,
-             pool: int = 8) -> CandidateGraph:
+             pool: int = 8, seed: int = 0, tie_scale: float = 1e-6) -> CandidateGraph:
     """Apply the rule table to every mentor x mentee and score the survivors."""
     import time
 
@@ -97,12 +125,11 @@ def generate(people: People, rules: list[Rule], terms: list[Term], *, consent_ru
     ms = np.flatnonzero(people.can_mentor & consenting)
     es = np.flatnonzero(people.can_mentee & consenting)
     n_rules = len(rules)
-    fail_e = np.zeros((people.n, n_rules), dtype=np.int64)
-    fail_m = np.zeros((people.n, n_rules), dtype=np.int64)
     removed = np.zeros(n_rules, dtype=np.int64)
     failing = np.zeros(n_rules, dtype=np.int64)
     any_either = bool(np.any(people.role[ms] == "either")) and bool(np.any(people.role[es] == "either"))
-    out_m, out_e, out_s, out_pool = [], [], [], []
+    out_m, out_e, out_s, out_t, out_pool = [], [], [], [], []
+    ph = people.person_hash(seed)
     offset = 0
     chunk = max(1, CHUNK_CELLS // max(len(ms), 1))
     for start in range(0, len(es), chunk):
@@ -111,31 +138,31 @@ def generate(people: People, rules: list[Rule], terms: list[Term], *, consent_ru
         alive = np.ones(blk.shape, dtype=bool)
         if any_either:
             alive &= e_idx[:, None] != ms[None, :]
-        not_self = alive.copy()
+        not_self = alive.copy() if any_either else None
         for r, rule in enumerate(rules):
-            ok = rule.allowed(blk)
-            fail = alive & ~ok
-            fail_e[e_idx, r] = np.count_nonzero(fail, axis=1)
-            fail_m[ms, r] += np.count_nonzero(fail, axis=0)
-            removed[r] += int(fail_e[e_idx, r].sum())
-            failing[r] += int(np.count_nonzero(not_self & ~ok))
-            alive &= ok
-        if not alive.any():
-            continue
-        vals = score(terms, blk)
+            bad = ~rule.allowed(blk)
+            failing[r] += int(np.count_nonzero(bad if not_self is None else bad & not_self))
+            bad &= alive
+            removed[r] += int(np.count_nonzero(bad))
+            alive &= ~bad
         flat = np.flatnonzero(alive)
-        rows, cols = np.divmod(flat, len(ms))
-        out_m.append(ms[cols])
-        out_e.append(e_idx[rows])
-        out_s.append(vals.ravel()[flat])
-        tr, tc = _top_k(vals, alive, pool)
-        out_pool.append(offset + np.searchsorted(flat, tr * len(ms) + tc))
+        if len(flat) == 0:
+            continue
+        cells = blk.cells(flat)
+        vals = score(terms, cells)
+        tb = tie_break(ph[cells.m_idx], ph[cells.e_idx])
+        out_m.append(cells.m_idx)
+        out_e.append(cells.e_idx)
+        out_s.append(vals)
+        out_t.append(tb)
+        out_pool.append(offset + _row_top_k(flat, vals + tie_scale * tb, len(ms), len(e_idx), pool))
         offset += len(flat)
-    cat = lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dtype=dt)  # noqa: E731
+    cat = lambda xs, dt: np.concatenate(xs).astype(dt, copy=False) if xs else np.zeros(0, dtype=dt)  # noqa: E731
     m, e, s = cat(out_m, np.int64), cat(out_e, np.int64), cat(out_s, np.float64)
+    tb = cat(out_t, np.float64)
     pool_idx = np.unique(cat(out_pool, np.int64))
     rejected = _rejected_table(people, consenting, rules, removed, failing, consent_rule, len(m))
-    return CandidateGraph(people, rules, terms, consenting, ms, es, m, e, s, pool_idx, rejected, fail_e, fail_m,
+    return CandidateGraph(people, rules, terms, consenting, ms, es, m, e, s, tb, pool_idx, rejected,
                           seconds=time.perf_counter() - t0)
 
 

@@ -30,36 +30,40 @@ def capacity_rows(model: LinearModel, cap_left: np.ndarray) -> None:
     r_cap[g.mentor_side] = model.add_rows(cap_left[g.mentor_side]) + np.arange(len(g.mentor_side))
     either = g.people.role == "either"
     r_cap_as_mentee = np.where(either, r_cap, -1)
-    one = np.float64(1.0)
-    model.add_map(lambda m, e, s: (r_mentee[e], one))
-    model.add_map(lambda m, e, s: (r_cap[m], one))
+    model.add_person_map("mentee", r_mentee)
+    model.add_person_map("mentor", r_cap)
     if either.any():
-        model.add_map(lambda m, e, s: (r_cap_as_mentee[e], one))
-        big = either & (cap_left >= 2)
+        model.add_person_map("mentee", r_cap_as_mentee)
+        _pair_once_rows(model, either & (cap_left >= 2))
 
-        def pair_once(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            m, e = g.m[idx], g.e[idx]
-            sel = np.flatnonzero(big[m] & big[e])
-            if len(sel) == 0:
-                return (np.zeros(0, np.int64),) * 2 + (np.zeros(0),)
-            rev = g.find(e[sel], m[sel])  # the same two people the other way round
-            local = np.full(len(g.m), -1, dtype=np.int64)
-            local[idx] = np.arange(len(idx))
-            pos = np.where(rev >= 0, local[np.maximum(rev, 0)], -1)
-            ok = (pos >= 0) & (idx[sel] < np.where(rev >= 0, rev, -1))
-            a, b = sel[ok], pos[ok]
-            rows = np.repeat(np.arange(len(a)), 2)
-            cols = np.column_stack([a, b]).ravel()
-            return rows, cols, np.ones(len(rows))
 
-        model.pool_rows.append(pair_once)
+def _pair_once_rows(model: LinearModel, big: np.ndarray) -> None:
+    """Two 'either' people with room for two pairs each are still paired at most once (not both ways)."""
+    g = model.graph
+    n = g.people.n
+    sel = np.flatnonzero(big[g.m] & big[g.e] & (g.m < g.e))
+    if len(sel) == 0:
+        return
+    rev = g.find(g.e[sel], g.m[sel])
+    sel = sel[rev >= 0]
+    if len(sel) == 0:
+        return
+    keys = np.sort(g.m[sel] * n + g.e[sel])  # unordered pair key: smaller row first
+    start = model.add_rows(np.ones(len(keys)))
+    one = np.float64(1.0)
+
+    def rows(m: np.ndarray, e: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        k = np.minimum(m, e) * n + np.maximum(m, e)
+        pos = np.minimum(np.searchsorted(keys, k), len(keys) - 1)
+        return np.where(keys[pos] == k, start + pos, -1), one
+
+    model.add_map(rows)
 
 
 def total_pairs_aux(model: LinearModel, lb: float = 0.0) -> tuple[int, int]:
     """An auxiliary T = number of pairs (locks included); returns (T's aux index, its row)."""
     row = model.add_rows(np.zeros(1), eq=True, side=True)
-    minus = np.float64(-1.0)
-    model.add_map(lambda m, e, s: (np.full(len(m), row, dtype=np.int64), minus))
+    model.add_person_map("mentor", np.full(model.graph.people.n, row, dtype=np.int64), -1.0)
     a = model.add_aux([lb], [np.inf], [0.0], ["total_pairs"], np.array([row]), np.array([0]), np.array([1.0]))
     return a, row
 
@@ -88,9 +92,7 @@ def mix_rows(model: LinearModel, caps: list[MixCap]) -> list[tuple[MixCap, str, 
             continue
         start = model.add_rows(np.zeros(k), side=True)
         rows_of = np.where(codes >= 0, start + codes, -1)
-        side = cap.side
-        one = np.float64(1.0)
-        model.add_map(lambda m, e, s, rows_of=rows_of, side=side: (rows_of[m if side == "mentor" else e], one))
+        model.add_person_map(cap.side, rows_of)
         model.aux_entries.append((start + np.arange(k), np.full(k, t_aux), np.full(k, -cap.max_share)))
         out += [(cap, labels[c], start + c) for c in sorted(labels)]
     return out
@@ -150,9 +152,8 @@ def fairness_rows(model: LinearModel, groups: list[FairGroup], rate_ref: dict[st
     z_aux = np.full(n, -1, dtype=np.int64)
     if len(z_people):
         r_z[z_people] = model.add_rows(np.zeros(len(z_people)), side=True) + np.arange(len(z_people))
-        minus = np.float64(-1.0)
-        model.add_map(lambda m, e, s: (r_z[m], minus))
-        model.add_map(lambda m, e, s: (r_z[e], minus))
+        model.add_person_map("mentor", r_z, -1.0)
+        model.add_person_map("mentee", r_z, -1.0)
         start = model.add_aux(np.zeros(len(z_people)), np.ones(len(z_people)), np.zeros(len(z_people)),
                               [f"matched:{people.ids[p]}" for p in z_people], r_z[z_people],
                               np.arange(len(z_people)), np.ones(len(z_people)))
@@ -173,8 +174,7 @@ def fairness_rows(model: LinearModel, groups: list[FairGroup], rate_ref: dict[st
                 zm = grp.members[~pure_mentee[grp.members]]
                 if len(zm):
                     model.aux_entries.append((np.full(len(zm), start + i), z_aux[zm], np.full(len(zm), -1.0)))
-            minus = np.float64(-1.0)
-            model.add_map(lambda m, e, s, rows_of=rows_of: (rows_of[e], minus))  # pure mentees are on the mentee side
+            model.add_person_map("mentee", rows_of, -1.0)  # pure mentees are on the mentee side
             a = model.add_aux(np.zeros(len(grps)), np.full(len(grps), np.inf), np.full(len(grps), -penalty),
                               [f"rate_short:{side}:{attr}:{x.value}" for x in grps], start + np.arange(len(grps)),
                               np.arange(len(grps)), -np.ones(len(grps)))
@@ -188,8 +188,7 @@ def fairness_rows(model: LinearModel, groups: list[FairGroup], rate_ref: dict[st
                 grp.fit_floor = floor_fit
                 grp.fit_row = start + i
                 rows_of[grp.members] = start + i
-            model.add_map(lambda m, e, s, rows_of=rows_of, side=side, f=floor_fit:
-                          (rows_of[m if side == "mentor" else e], -(s - f) / f))
+            model.add_person_map(side, rows_of, 1.0, -1.0 / floor_fit)  # -(s - f)/f per pair
             a = model.add_aux(np.zeros(len(grps)), np.full(len(grps), np.inf), np.full(len(grps), -penalty),
                               [f"fit_short:{side}:{attr}:{x.value}" for x in grps], start + np.arange(len(grps)),
                               np.arange(len(grps)), -np.ones(len(grps)))

@@ -31,14 +31,26 @@ from typing import Callable
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linprog
 
 from .candidates import CandidateGraph
+from .lp import LPInfeasible
+from .lp import engine as lp_engine
 
 IncidenceMap = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
-PoolRows = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class PersonMap:
+    """Rows indexed by one person of the pair: column j enters row ``rows[person_j]`` (if >= 0)
+    with coefficient c0 + c1 * score_j. Priced with two gathers per candidate."""
+
+    side: str  # "mentor" or "mentee"
+    rows: np.ndarray  # (n_people,) int64, -1 = no row
+    c0: float = 1.0
+    c1: float = 0.0
 
 INT_TOL = 1e-6
+
 
 
 class SolveError(RuntimeError):
@@ -56,7 +68,7 @@ class LinearModel:
     rhs: list[float] = field(default_factory=list)
     eq: list[bool] = field(default_factory=list)
     maps: list[IncidenceMap] = field(default_factory=list)
-    pool_rows: list[PoolRows] = field(default_factory=list)
+    person_maps: list[PersonMap] = field(default_factory=list)
     aux_lb: list[float] = field(default_factory=list)
     aux_ub: list[float] = field(default_factory=list)
     aux_obj: list[float] = field(default_factory=list)
@@ -82,6 +94,10 @@ class LinearModel:
         """Add an incidence map: (mentor rows, mentee rows, scores) -> (global row or -1, coefficient)."""
         self.maps.append(fn)
 
+    def add_person_map(self, side: str, rows: np.ndarray, c0: float = 1.0, c1: float = 0.0) -> None:
+        """Add rows keyed by the mentor ('mentor') or the mentee ('mentee') of each pair."""
+        self.person_maps.append(PersonMap(side, np.asarray(rows, dtype=np.int64), float(c0), float(c1)))
+
     def add_aux(self, lb: np.ndarray, ub: np.ndarray, obj: np.ndarray, names: list[str],
                 rows: np.ndarray, cols: np.ndarray, coefs: np.ndarray) -> int:
         """Append auxiliary columns (``cols`` local to this call); returns the first aux index."""
@@ -102,6 +118,12 @@ class LinearModel:
         m, e, s = g.m[idx], g.e[idx], g.score[idx]
         rs, cs, vs = [], [], []
         local = np.arange(len(idx), dtype=np.int64)
+        for pm in self.person_maps:
+            r = pm.rows[m if pm.side == "mentor" else e]
+            ok = r >= 0
+            rs.append(r[ok])
+            cs.append(local[ok])
+            vs.append((pm.c0 + pm.c1 * s[ok]) if pm.c1 else np.full(int(ok.sum()), pm.c0))
         for fn in self.maps:
             r, c = fn(m, e, s)
             ok = r >= 0
@@ -111,18 +133,23 @@ class LinearModel:
         cat = lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dt)  # noqa: E731
         return cat(rs, np.int64), cat(cs, np.int64), cat(vs, np.float64)
 
-    def priced(self, idx: np.ndarray, pi: np.ndarray) -> np.ndarray:
+    def priced(self, idx: np.ndarray, pi: np.ndarray, cols: "Columns | None" = None) -> np.ndarray:
         """Reduced cost (maximisation sense) of candidate columns ``idx`` under row duals ``pi``."""
-        g = self.graph
-        out = self.value[idx].copy()
-        for lo in range(0, len(idx), 2_000_000):
-            sl = slice(lo, lo + 2_000_000)
-            j = idx[sl]
-            m, e, s = g.m[j], g.e[j], g.score[j]
-            for fn in self.maps:
-                r, c = fn(m, e, s)
-                ok = r >= 0
-                out[sl] += np.where(ok, pi[np.where(ok, r, 0)] * c, 0.0)
+        c = cols if cols is not None else Columns.of(self, idx)
+        out = c.value.copy()
+        pi_ext = np.r_[pi, 0.0]  # row -1 -> dual 0
+        for pm in self.person_maps:
+            d = pi_ext[pm.rows]  # dual of each person's row (0 when none)
+            who = c.m if pm.side == "mentor" else c.e
+            if pm.c1:
+                out += d[who] * (pm.c0 + pm.c1 * c.score)
+            elif pm.c0 == 1.0:
+                out += d[who]
+            else:
+                out += pm.c0 * d[who]
+        for fn in self.maps:
+            r, coef = fn(c.m, c.e, c.score)
+            out += np.where(r >= 0, pi_ext[r] * coef, 0.0)
         return out
 
     def fixed_rhs(self) -> np.ndarray:
@@ -134,30 +161,33 @@ class LinearModel:
         return b
 
     def matrix(self, idx: np.ndarray) -> tuple[sp.csc_matrix, np.ndarray, np.ndarray]:
-        """Sparse matrix [candidate columns idx | aux], with pool rows appended; (A, rhs, eq)."""
+        """Sparse matrix [candidate columns idx | aux] with its right-hand sides and equality flags."""
         r, c, v = self.entries(idx)
-        n_rows = self.n_rows
-        extra_r, extra_c, extra_v, extra_rhs = [], [], [], []
-        for fn in self.pool_rows:
-            pr, pc, pv = fn(idx)
-            if len(pr):
-                k = int(pr.max()) + 1
-                extra_r.append(pr + n_rows)
-                extra_c.append(pc)
-                extra_v.append(pv)
-                extra_rhs.append(np.ones(k))
-                n_rows += k
-        n_aux = len(self.aux_lb)
         ar = [a[0] for a in self.aux_entries]
         ac = [a[1] + len(idx) for a in self.aux_entries]
         av = [a[2] for a in self.aux_entries]
-        rows = np.concatenate([r, *extra_r, *ar]) if (extra_r or ar) else r
-        cols = np.concatenate([c, *extra_c, *ac]) if (extra_c or ac) else c
-        vals = np.concatenate([v, *extra_v, *av]) if (extra_v or av) else v
-        A = sp.csc_matrix((vals, (rows, cols)), shape=(n_rows, len(idx) + n_aux))
-        rhs = np.concatenate([self.fixed_rhs(), *extra_rhs]) if extra_rhs else self.fixed_rhs()
-        eq = np.concatenate([np.asarray(self.eq, dtype=bool), np.zeros(n_rows - self.n_rows, dtype=bool)])
-        return A, rhs, eq
+        rows = np.concatenate([r, *ar])
+        cols = np.concatenate([c, *ac])
+        vals = np.concatenate([v, *av])
+        A = sp.csc_matrix((vals, (rows, cols)), shape=(self.n_rows, len(idx) + len(self.aux_lb)))
+        return A, self.fixed_rhs(), np.asarray(self.eq, dtype=bool)
+
+
+@dataclass
+class Columns:
+    """Gathered arrays of a set of candidate columns (reused by every pricing round)."""
+
+    idx: np.ndarray
+    m: np.ndarray
+    e: np.ndarray
+    score: np.ndarray
+    value: np.ndarray
+
+    @classmethod
+    def of(cls, model: LinearModel, idx: np.ndarray) -> "Columns":
+        """The columns ``idx`` of ``model``."""
+        g = model.graph
+        return cls(idx, g.m[idx], g.e[idx], g.score[idx], model.value[idx])
 
 
 @dataclass
@@ -180,48 +210,11 @@ class Solution:
 # ---------------------------------------------------------------------- LP
 
 
-@dataclass
-class _LP:
-    x: np.ndarray
-    aux: np.ndarray
-    pi: np.ndarray
-    D: float
-
-
-def _solve_lp(model: LinearModel, idx: np.ndarray) -> _LP:
-    A, rhs, eq = model.matrix(idx)
-    n_aux = len(model.aux_lb)
-    c = np.concatenate([-model.value[idx], -np.asarray(model.aux_obj, dtype=float)])
-    lb = np.concatenate([np.zeros(len(idx)), np.asarray(model.aux_lb, dtype=float)])
-    ub = np.concatenate([np.ones(len(idx)), np.asarray(model.aux_ub, dtype=float)])
-    bounds = np.column_stack([lb, ub])
-    A = A.tocsr()
-    ub_rows, eq_rows = np.flatnonzero(~eq), np.flatnonzero(eq)
-    kw = {}
-    if len(ub_rows):
-        kw.update(A_ub=A[ub_rows], b_ub=rhs[ub_rows])
-    if len(eq_rows):
-        kw.update(A_eq=A[eq_rows], b_eq=rhs[eq_rows])
-    method = "highs-ipm" if len(idx) > 20_000 else "highs"
-    res = linprog(c, bounds=bounds, method=method, **kw)
-    if res.status == 2:
-        raise SolveError("the constraints cannot all be met")
-    if res.status != 0:
-        res = linprog(c, bounds=bounds, method="highs-ds", **kw)
-        if res.status != 0:
-            raise SolveError(f"LP solver failed: {res.message}")
-    pi = np.zeros(A.shape[0])
-    if len(ub_rows):
-        pi[ub_rows] = res.ineqlin.marginals
-    if len(eq_rows):
-        pi[eq_rows] = res.eqlin.marginals
-    return _LP(res.x[:len(idx)], res.x[len(idx):len(idx) + n_aux], pi[:model.n_rows], -res.fun)
-
-
-def _price_all(model: LinearModel, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _price_all(model: LinearModel, pi: np.ndarray, cols: Columns | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Usable candidate indices and their reduced costs under ``pi``."""
-    cand = np.flatnonzero(model.usable)
-    return cand, model.priced(cand, pi)
+    if cols is None:
+        cols = Columns.of(model, np.flatnonzero(model.usable))
+    return cols.idx, model.priced(cols.idx, pi, cols)
 
 
 # ---------------------------------------------------------------------- ILP (PuLP + CBC)
@@ -291,22 +284,24 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
     if not in_pool.any() and len(usable):
         in_pool[usable[: min(len(usable), 1000)]] = True
     scale = max(1.0, float(np.max(np.abs(model.value[usable]))) if len(usable) else 1.0)
-    tol = 1e-7 * scale
+    tol = 1e-6 * scale
     rounds = 0
-    while True:
-        rounds += 1
-        idx = np.flatnonzero(in_pool)
-        lp = _solve_lp(model, idx)
-        cand, red = _price_all(model, lp.pi)
-        add = cand[(red > tol) & ~in_pool[cand]]
-        if len(add) == 0 or rounds >= max_rounds:
-            if len(add):  # give up widening: put everything in
-                in_pool[usable] = True
-                idx = np.flatnonzero(in_pool)
-                lp = _solve_lp(model, idx)
-                cand, red = _price_all(model, lp.pi)
-            break
-        in_pool[add] = True
+    cols = Columns.of(model, usable)
+    try:
+        eng = lp_engine(model, np.flatnonzero(in_pool), threads)
+        while True:
+            rounds += 1
+            lp = eng.solve()
+            cand, red = _price_all(model, lp.pi, cols)
+            viol = (red > tol) & ~in_pool[cand]
+            add = _best_per_person(cols, viol, red) if rounds < max_rounds else cand[viol]
+            if len(add) == 0:
+                break
+            eng.add(add)
+            in_pool[add] = True
+    except LPInfeasible as exc:
+        raise SolveError(str(exc)) from None
+    idx = eng.idx
     secs["lp"] = time.perf_counter() - t0
     D = lp.D
     out_mask = ~in_pool[cand]
@@ -358,6 +353,20 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
         cert = f"CBC stopped at the time limit on {len(q):,} pairs; bound from CBC and the LP reduced costs"
     return Solution(chosen, aux, z, bound, status, "ilp-cbc", cert, rounds, n_lp, len(q),
                     {**secs, "total": time.perf_counter() - t0})
+
+
+def _best_per_person(cols: Columns, viol: np.ndarray, red: np.ndarray) -> np.ndarray:
+    """Partial pricing: of the violating columns, each mentee's best and each mentor's best."""
+    sel = np.flatnonzero(viol)
+    if len(sel) == 0:
+        return sel
+    r = red[sel]
+    keep = np.zeros(len(sel), dtype=bool)
+    for who in (cols.e[sel], cols.m[sel]):
+        best = np.full(int(who.max()) + 1, -np.inf)
+        np.maximum.at(best, who, r)
+        keep |= r >= best[who]
+    return cols.idx[sel[keep]]
 
 
 def _per_mentee_slack(model: LinearModel, idx: np.ndarray, pos: np.ndarray) -> float:

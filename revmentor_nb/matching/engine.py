@@ -1,0 +1,261 @@
+"""One match run: inputs -> candidate graph -> certified optimum -> MatchResult.
+
+``match`` builds the graph once; ``Run.solve`` turns it into a result and is reused by
+``MatchResult.rematch`` (one more lock or forbidden pair) and by ``tradeoff`` (another
+most-pairs setting), so a re-solve skips candidate generation.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from .candidates import CandidateGraph, generate
+from .config import MatchRules, MatchSettings, MatchWeights, resolve_settings
+from .constraints import FairGroup, capacity_rows, fair_groups, fairness_rows, min_pairs_rows, mix_rows
+from .errors import MatchInputError, problems_frame
+from .hashing import inputs_digest
+from .locks import check_locks, lock_pairs
+from .model import LinearModel, Solution, SolveError, solve
+from .people import encode
+from .rules import compile_rules, rule_data
+from .scoring import compile_terms
+
+EPS = 1e-6  # tie-break perturbation, relative to the largest possible score
+
+
+def tie_scale(settings: MatchSettings) -> float:
+    """Size of the seeded tie-break added to each pair's value (EPS x the largest possible score)."""
+    return EPS * max(settings.max_score, 1e-3)
+
+
+@dataclass
+class Run:
+    """Everything a solve needs, kept so a re-solve reuses the candidate graph."""
+
+    graph: CandidateGraph
+    settings: MatchSettings
+    seed: int
+    locks: list[tuple[Any, str, str]]
+    forbid: list[tuple[str, str]]
+    frames: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    build_seconds: float = 0.0
+    _eps: np.ndarray | None = None
+
+    @property
+    def eps(self) -> np.ndarray:
+        """The seeded tie-break of every candidate (scaled)."""
+        if self._eps is None:
+            self._eps = tie_scale(self.settings) * self.graph.tiebreak
+        return self._eps
+
+    def forbidden_mask(self) -> np.ndarray:
+        """Candidates removed by ``forbid`` (either order)."""
+        g, p = self.graph, self.graph.people
+        mask = np.zeros(g.n, dtype=bool)
+        for a, b in self.forbid:
+            ia, ib = p.index_of(a), p.index_of(b)
+            if ia is None or ib is None:
+                continue
+            j = g.find(np.array([ia, ib]), np.array([ib, ia]))
+            mask[j[j >= 0]] = True
+        return mask
+
+    def capacity(self) -> np.ndarray:
+        """Effective capacity per person (declared, capped by load_cap)."""
+        cap = self.graph.people.capacity.copy()
+        if self.settings.load_cap is not None:
+            cap = np.minimum(cap, self.settings.load_cap)
+        return cap
+
+    def solve(self, *, most_pairs: float | None = None, time_limit: float | None = None) -> "MatchResult":
+        """Solve this run (optionally at another most-pairs setting) into a MatchResult."""
+        from .result import build_result
+
+        t0 = time.perf_counter()
+        s = self.settings if most_pairs is None else self.settings.model_copy(update={"most_pairs": most_pairs})
+        g = self.graph
+        cap = self.capacity()
+        fixed = check_locks(g, self.locks, cap)
+        forbidden = self.forbidden_mask()
+        if len(fixed) and forbidden[fixed].any():
+            bad = [f"{g.people.ids[g.m[j]]} -> {g.people.ids[g.e[j]]}" for j in fixed[forbidden[fixed]]]
+            raise MatchInputError(problems_frame([dict(file="locks", row=None, column="mentor_id", value=b,
+                                                       problem="pair is both locked and forbidden",
+                                                       fix="drop the lock or the forbid") for b in bad]))
+        people = g.people
+        load = np.bincount(g.m[fixed], minlength=people.n)
+        either = people.role == "either"
+        load = load + np.where(either, np.bincount(g.e[fixed], minlength=people.n), 0)
+        cap_left = cap - load
+        locked_mentee = np.zeros(people.n, dtype=bool)
+        locked_mentee[g.e[fixed]] = True
+        usable = ~forbidden & ~locked_mentee[g.e] & (cap_left[g.m] > 0) & (~either[g.e] | (cap_left[g.e] > 0))
+        usable[fixed] = False
+        time_limit = time_limit if time_limit is not None else s.solver.time_limit
+        lexicographic = s.most_pairs >= 1.0
+        bonus = 0.0 if lexicographic else s.pair_bonus()
+        value = g.score + bonus + self.eps
+        stages: list[Solution] = []
+        min_pairs = None
+        if lexicographic:  # stage 1: as many pairs as possible
+            ones = np.ones(g.n) + self.eps * 1e-3
+            sol = solve(self._model(ones, usable, fixed, cap_left), g.pool, time_limit=time_limit,
+                        threads=s.solver.threads)
+            stages.append(sol)
+            min_pairs = len(sol.chosen) + len(fixed)
+        base = self._model(value, usable, fixed, cap_left, min_pairs=min_pairs)
+        sol = solve(base, g.pool, time_limit=time_limit, threads=s.solver.threads)
+        stages.append(sol)
+        groups: list[FairGroup] = []
+        mix_info: list = []
+        refs: dict[str, float] = {}
+        side = bool(s.fairness) or bool(s.mix)
+        if side:
+            chosen = np.concatenate([fixed, sol.chosen])
+            matchable = self._matchable(usable, fixed)
+            if s.fairness is not None:
+                groups = fair_groups(g, matchable, s.fairness, s.k)
+                refs = self._references(chosen, matchable)
+            penalty = s.fairness.penalty * float(np.max(value[usable], initial=1.0)) if s.fairness else 0.0
+            model = self._model(value, usable, fixed, cap_left, min_pairs=min_pairs)
+            if groups:
+                fairness_rows(model, groups, {"mentee": refs["rate_mentee"], "mentor": refs["rate_mentor"]},
+                              refs["fit"], s.fairness, penalty)
+            mix_info = mix_rows(model, s.mix)
+            if model.side_rows and not _meets(model, chosen, g):
+                try:
+                    sol = solve(model, np.union1d(g.pool, sol.chosen), time_limit=time_limit,
+                                threads=s.solver.threads)
+                except SolveError as exc:
+                    raise MatchInputError(problems_frame([dict(
+                        file="settings", row=None, column="matching.mix", value="",
+                        problem=f"the side constraints cannot be met with the locked pairs ({exc})",
+                        fix="relax max_share or drop locks")])) from None
+                stages.append(sol)
+            else:
+                sol = replace(sol, method=sol.method + "+side-slack", aux=np.zeros(len(model.aux_lb)),
+                              certificate=sol.certificate + "; the unconstrained optimum meets every side "
+                              "constraint, so it is optimal with them")
+                stages.append(sol)
+            base = model
+        seconds = time.perf_counter() - t0
+        return build_result(self, s, base, sol, stages, fixed, usable, cap, bonus, groups, mix_info, refs,
+                            solve_seconds=seconds)
+
+    def _model(self, value: np.ndarray, usable: np.ndarray, fixed: np.ndarray, cap_left: np.ndarray,
+               min_pairs: int | None = None) -> LinearModel:
+        model = LinearModel(self.graph, value, usable, fixed)
+        capacity_rows(model, self.capacity())
+        if min_pairs is not None:
+            min_pairs_rows(model, min_pairs)
+        return model
+
+    def _matchable(self, usable: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+        g = self.graph
+        n = g.people.n
+        cnt = np.bincount(g.m[usable], minlength=n) + np.bincount(g.e[usable], minlength=n)
+        cnt[g.m[fixed]] += 1
+        cnt[g.e[fixed]] += 1
+        return cnt > 0
+
+    def _references(self, chosen: np.ndarray, matchable: np.ndarray) -> dict[str, float]:
+        """Programme-wide match rate per side and mean fit of the unconstrained optimum."""
+        g = self.graph
+        p = g.people
+        matched = np.zeros(p.n, dtype=bool)
+        matched[g.m[chosen]] = True
+        matched[g.e[chosen]] = True
+        out = {}
+        for side, can in (("mentee", p.can_mentee), ("mentor", p.can_mentor)):
+            pop = matchable & can & g.consenting
+            out[f"rate_{side}"] = float(matched[pop].mean()) if pop.any() else 0.0
+        out["fit"] = float(g.score[chosen].mean()) if len(chosen) else 0.0
+        return out
+
+
+def _meets(model: LinearModel, chosen: np.ndarray, graph: CandidateGraph) -> bool:
+    """Whether a solution satisfies every row with zero shortfall (auxiliaries at their natural values)."""
+    r, _, c = model.entries(chosen)
+    act = np.zeros(model.n_rows)
+    np.add.at(act, r, c)
+    matched = np.zeros(graph.people.n, dtype=bool)
+    matched[graph.m[chosen]] = True
+    matched[graph.e[chosen]] = True
+    aux = np.zeros(len(model.aux_lb))
+    for a, name in enumerate(model.aux_name):
+        if name == "total_pairs":
+            aux[a] = len(chosen)
+        elif name.startswith("matched:"):
+            aux[a] = float(matched[graph.people.index_of(name.split(":", 1)[1])])
+    for rows, cols, coefs in model.aux_entries:
+        np.add.at(act, rows, coefs * aux[cols])
+    b = np.asarray(model.rhs)
+    eqm = np.asarray(model.eq, dtype=bool)
+    tol = 1e-9 * max(1.0, float(np.max(np.abs(b), initial=1.0)))
+    return bool(np.all(act[~eqm] <= b[~eqm] + tol) and np.all(np.abs(act[eqm] - b[eqm]) <= tol))
+
+
+def prepare(participants: pd.DataFrame, *, roster: pd.DataFrame | None = None,
+            exclusions: pd.DataFrame | None = None, locks: pd.DataFrame | None = None,
+            rules: MatchRules | dict[str, Any] | None = None, weights: MatchWeights | dict[str, Any] | None = None,
+            settings: MatchSettings | dict[str, Any] | None = None, seed: int = 0,
+            forbid: Iterable[tuple[str, str]] = ()) -> Run:
+    """Validate the inputs and build the candidate graph (everything but the solve)."""
+    t0 = time.perf_counter()
+    try:
+        s = resolve_settings(settings, rules, weights)
+    except Exception as exc:  # pydantic ValidationError or a rule-table error
+        raise MatchInputError(problems_frame(_settings_problems(exc))) from None
+    people = encode(participants, consent_rule=s.rules.consent)
+    data, notes = rule_data(people, roster, exclusions)
+    try:
+        rule_objs = compile_rules(s.rule_table(), people, data)
+        terms = compile_terms(s.term_table(), people)
+    except ValueError as exc:
+        raise MatchInputError(problems_frame(_settings_problems(exc))) from None
+    graph = generate(people, rule_objs, terms, consent_rule=s.rules.consent, pool=s.solver.pool, seed=seed,
+                     tie_scale=tie_scale(s))
+    frames = {"inputs": inputs_digest(participants, roster, exclusions)}
+    return Run(graph, s, seed, lock_pairs(locks), [tuple(map(str, p)) for p in forbid], frames, notes,
+               build_seconds=time.perf_counter() - t0)
+
+
+def _settings_problems(exc: Exception) -> list[dict[str, Any]]:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        out = []
+        for e in errors():
+            key = ".".join(str(p) for p in e.get("loc", ())) or "matching"
+            fix = "remove or correct the key" if e.get("type") == "extra_forbidden" else "use an allowed value"
+            out.append(dict(file="settings", row=None, column=f"matching.{key}", value=str(e.get("input", ""))[:80],
+                            problem=e.get("msg", str(exc)), fix=fix))
+        return out
+    return [dict(file="settings", row=None, column="matching", value="", problem=str(exc), fix="correct the setting")]
+
+
+def match(participants: pd.DataFrame, *, roster: pd.DataFrame | None = None, exclusions: pd.DataFrame | None = None,
+          locks: pd.DataFrame | None = None, rules: MatchRules | dict[str, Any] | None = None,
+          weights: MatchWeights | dict[str, Any] | None = None, settings: MatchSettings | dict[str, Any] | None = None,
+          seed: int = 0, time_limit: float | None = None) -> "MatchResult":
+    """The provably optimal matching of mentors to mentees under the programme's rules.
+
+    ``participants`` is the loader's DataFrame; ``roster`` traces reporting lines through
+    people who did not sign up; ``exclusions`` (person_a, person_b) are never paired;
+    ``locks`` (mentor_id, mentee_id) are always paired. ``rules``/``weights`` override the
+    ``settings`` (default: ``MatchSettings()``). Conflicting inputs raise MatchInputError
+    with a problems table. ``seed`` only changes how exact ties are broken.
+    """
+    t0 = time.perf_counter()
+    run = prepare(participants, roster=roster, exclusions=exclusions, locks=locks, rules=rules, weights=weights,
+                  settings=settings, seed=seed)
+    result = run.solve(time_limit=time_limit)
+    object.__setattr__(result, "seconds", time.perf_counter() - t0)
+    return result
+
+
+from .result import MatchResult  # noqa: E402  (for type checkers; result imports engine lazily)

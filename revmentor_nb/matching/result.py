@@ -1,0 +1,225 @@
+"""MatchResult: the pairs, the unmatched and why, the graph the optimiser saw, and the proof."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from .config import MatchSettings
+from .explain import explain
+from .hashing import data_hash
+
+if TYPE_CHECKING:
+    from .audit import Audit
+    from .constraints import FairGroup
+    from .engine import Run
+    from .model import LinearModel, Solution
+
+PAIR_ID_COLUMNS = ["mentor_id", "mentee_id", "score"]
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """One match run.
+
+    ``pairs``: mentor_id, mentee_id, score, one column per score term (weighted points,
+    summing to score), shared_topics, locked. ``unmatched``: person_id, role, cause, reason.
+    ``rejected``: pairs each hard rule removed (``removed``: first rule broken, in table
+    order; ``failing``: all pairs the rule rejects on its own). ``status`` is "optimal" when
+    the certificate proves the optimum over *all* allowed pairs; ``objective`` is the sum
+    over pairs of score + pair bonus (minus any fairness shortfall penalty), ``bound`` an
+    upper bound on it, ``gap`` = (bound - objective) / bound.
+    """
+
+    pairs: pd.DataFrame
+    unmatched: pd.DataFrame
+    rejected: pd.DataFrame
+    status: str
+    objective: float
+    bound: float
+    gap: float
+    seconds: float
+    data_hash: str
+    settings: MatchSettings
+    method: str = ""
+    certificate: str = ""
+    pair_bonus: float = 0.0
+    fairness: pd.DataFrame = field(default_factory=pd.DataFrame)
+    notes: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+    _run: Any = field(default=None, repr=False, compare=False)
+    _chosen: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    _usable: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    _fixed: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+
+    # ------------------------------------------------------------------ views
+
+    @property
+    def total_fit(self) -> float:
+        """Sum of the pairs' scores."""
+        return float(self.pairs["score"].sum()) if len(self.pairs) else 0.0
+
+    @property
+    def n_pairs(self) -> int:
+        """Number of pairs (locks included)."""
+        return len(self.pairs)
+
+    @cached_property
+    def candidates(self) -> pd.DataFrame:
+        """Every pair the optimiser could choose (allowed, not forbidden), with score and components."""
+        g = self._run.graph
+        live = self._usable.copy()
+        live[self._fixed] = True
+        idx = np.flatnonzero(live)
+        ids = pd.Index(g.people.ids, dtype=object)
+        df = pd.DataFrame({
+            "mentor_id": pd.Categorical.from_codes(g.m[idx], categories=ids),
+            "mentee_id": pd.Categorical.from_codes(g.e[idx], categories=ids),
+            "score": g.score[idx],
+        })
+        comp = g.points(idx)
+        for c in comp.columns:
+            df[c] = comp[c].to_numpy()
+        chosen = np.zeros(g.n, dtype=bool)
+        chosen[self._chosen] = True
+        df["chosen"] = chosen[idx]
+        locked = np.zeros(g.n, dtype=bool)
+        locked[self._fixed] = True
+        df["locked"] = locked[idx]
+        return df
+
+    def summary(self) -> dict[str, Any]:
+        """The run in one dict (for reports and logs)."""
+        g = self._run.graph if self._run is not None else None
+        return {
+            "status": self.status, "method": self.method, "pairs": self.n_pairs, "unmatched": len(self.unmatched),
+            "total_fit": round(self.total_fit, 6), "objective": self.objective, "bound": self.bound, "gap": self.gap,
+            "seconds": round(self.seconds, 3), "candidates": int(len(self._usable) if g is None else self._usable.sum()),
+            "data_hash": self.data_hash,
+        }
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        return (f"MatchResult({s['pairs']} pairs, {s['unmatched']} unmatched, status={s['status']}, "
+                f"objective={s['objective']:.4f}, gap={s['gap']:.2e}, {s['seconds']:.2f}s, hash={s['data_hash']})")
+
+    # ------------------------------------------------------------------ methods
+
+    def audit(self, k: int | None = None) -> "Audit":
+        """Match rate and mean fit by group (sensitive attributes, department, location, grade); groups under k suppressed."""
+        from .audit import audit
+
+        return audit(self, k if k is not None else self.settings.k)
+
+    def check_validity(self) -> pd.DataFrame:
+        """Re-check every hard rule, capacity and lock on the pairs; one row per violation (empty when valid)."""
+        from .validity import check_validity
+
+        return check_validity(self)
+
+    def blocking_pairs(self) -> pd.DataFrame:
+        """Blocking pairs under the participants' ranked ``preferences`` (see stability.blocking_pairs)."""
+        from .stability import blocking_pairs
+
+        return blocking_pairs(self)
+
+    def rematch(self, *, lock: Iterable[tuple[str, str]] = (), forbid: Iterable[tuple[str, str]] = (),
+                unlock: Iterable[tuple[str, str]] = (), time_limit: float | None = None) -> "MatchResult":
+        """Re-solve with more locked / forbidden pairs (or fewer locks), reusing the candidate graph."""
+        import time
+        from dataclasses import replace
+
+        t0 = time.perf_counter()
+        run = self._run
+        drop = {(str(a), str(b)) for a, b in unlock}
+        locks = [x for x in run.locks if (x[1], x[2]) not in drop]
+        have = {(x[1], x[2]) for x in locks}
+        for a, b in lock:
+            if (str(a), str(b)) not in have:
+                locks.append((None, str(a), str(b)))
+        new = replace(run, locks=locks, forbid=list(run.forbid) + [(str(a), str(b)) for a, b in forbid])
+        res = new.solve(time_limit=time_limit)
+        object.__setattr__(res, "seconds", time.perf_counter() - t0)
+        return res
+
+    def tradeoff(self, points: int = 11) -> pd.DataFrame:
+        """Pairs matched and total fit across the most-pairs setting, reusing this run's graph."""
+        from .tradeoff import tradeoff_run
+
+        return tradeoff_run(self._run, points)
+
+
+def build_result(run: "Run", s: MatchSettings, model: "LinearModel", sol: "Solution", stages: list["Solution"],
+                 fixed: np.ndarray, usable: np.ndarray, cap: np.ndarray, bonus: float, groups: list["FairGroup"],
+                 mix_info: list, refs: dict[str, float], solve_seconds: float) -> MatchResult:
+    """Assemble the MatchResult of a solve."""
+    g = run.graph
+    people = g.people
+    chosen = np.sort(np.concatenate([fixed, sol.chosen]).astype(np.int64))
+    locked = np.zeros(g.n, dtype=bool)
+    locked[fixed] = True
+    comp = g.points(chosen)
+    pairs = pd.DataFrame({
+        "mentor_id": people.ids[g.m[chosen]].astype(object),
+        "mentee_id": people.ids[g.e[chosen]].astype(object),
+        "score": g.score[chosen],
+    })
+    for c in comp.columns:
+        pairs[c] = comp[c].to_numpy()
+    pairs["shared_topics"] = [people.shared_items(int(a), int(b), "offers", "wants") for a, b in zip(g.m[chosen], g.e[chosen])]
+    pairs["locked"] = locked[chosen]
+    pairs = pairs.sort_values(["mentor_id", "mentee_id"], kind="stable").reset_index(drop=True)
+    penalty = float(np.dot(model.aux_obj, sol.aux)) if len(model.aux_obj) and len(sol.aux) else 0.0
+    objective = float(g.score[chosen].sum() + bonus * len(chosen) + penalty)
+    fixed_value = float(g.score[fixed].sum() + bonus * len(fixed))
+    bound = max(objective, float(sol.bound + fixed_value))
+    gap = (bound - objective) / max(abs(bound), 1e-12) if bound else 0.0
+    unmatched = explain(g, chosen, usable, fixed, cap, side_constraints=bool(groups or mix_info),
+                        most_pairs=s.most_pairs)
+    rejected = g.rejected.copy()
+    if run.forbid:
+        forbidden = run.forbidden_mask()
+        rejected.loc[len(rejected)] = dict(rule="forbid", kind="forbid", removed=int(forbidden.sum()),
+                                           failing=int(forbidden.sum()), description="forbidden while reviewing")
+    fairness = _fairness_table(g, chosen, groups, sol, model)
+    timings = {"build": run.build_seconds, "candidates": g.seconds, "solve": solve_seconds}
+    for i, st in enumerate(stages):
+        for k, v in st.seconds.items():
+            timings[f"stage{i}_{k}"] = v
+    hash_ = data_hash(run.frames["inputs"], run.locks, run.forbid, s.model_dump(mode="json"), run.seed)
+    method = "+".join(st.method for st in stages)
+    return MatchResult(
+        pairs=pairs, unmatched=unmatched, rejected=rejected, status=sol.status, objective=objective, bound=bound,
+        gap=float(gap), seconds=solve_seconds, data_hash=hash_, settings=s.model_copy(deep=True), method=method,
+        certificate=sol.certificate, pair_bonus=bonus, fairness=fairness, notes=tuple(run.notes), timings=timings,
+        _run=run, _chosen=chosen, _usable=usable, _fixed=fixed,
+    )
+
+
+def _fairness_table(g, chosen: np.ndarray, groups: list["FairGroup"], sol: "Solution", model: "LinearModel") -> pd.DataFrame:
+    """Per protected group: size, floors, what the match achieved, and any shortfall."""
+    cols = ["side", "attribute", "group", "n", "matched", "rate", "rate_floor", "mean_fit", "fit_floor", "shortfall"]
+    if not groups:
+        return pd.DataFrame(columns=cols)
+    n = g.people.n
+    matched = np.zeros(n, dtype=bool)
+    matched[g.m[chosen]] = True
+    matched[g.e[chosen]] = True
+    rows = []
+    for grp in groups:
+        side_p = g.e[chosen] if grp.side == "mentee" else g.m[chosen]
+        inside = np.isin(side_p, grp.members)
+        fits = g.score[chosen][inside]
+        short = 0.0
+        for a in (grp.rate_aux, grp.fit_aux):
+            if a >= 0 and a < len(sol.aux):
+                short += float(sol.aux[a])
+        k = int(matched[grp.members].sum())
+        rows.append(dict(side=grp.side, attribute=grp.attribute, group=grp.value, n=len(grp.members), matched=k,
+                         rate=k / len(grp.members), rate_floor=grp.rate_floor / len(grp.members) if grp.rate_row >= 0 else np.nan,
+                         mean_fit=float(fits.mean()) if len(fits) else np.nan, fit_floor=grp.fit_floor,
+                         shortfall=round(short, 9)))
+    return pd.DataFrame(rows, columns=cols)
