@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .design import ProgramDesign, Schedule
+from .design import Eligibility, GradeBand, ProgramDesign, Schedule
 from .pipeline import RunSummary, new_run_id, run_stages
 from .workspace import Workspace, WorkspaceError
 
@@ -20,6 +20,10 @@ def demo_design(grade_order: list[str], start_date) -> ProgramDesign:  # noqa: A
         spaces=200,
         schedule=Schedule(start_date=start_date, length_months=6, cadence_days=30),
         grade_order=grade_order,
+        eligibility=Eligibility(mentors=GradeBand(highest="C1"), mentees=GradeBand(lowest="B2")),
+        readiness={"leaders_listen": "yes", "juniors_safe": "partly", "executive_sponsor": "yes",
+                   "strategy_aligned": "yes", "training_planned": "yes", "confidentiality_agreed": "yes",
+                   "emotional_labour": "partly"},
         inputs={"roster": "inputs/roster.csv", "participants": "inputs/signups.csv",
                 "exclusions": "inputs/exclusions.csv", "locks": "inputs/locks.csv"},
     )
