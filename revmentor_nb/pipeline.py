@@ -97,11 +97,12 @@ def run_stages(
         run_dir.mkdir(parents=True, exist_ok=True)
         chosen = parse_stages(stages)
         with ws.step("run", run_id, {"stages": chosen, "parameters": parameters or {}}):
-            for i, stage in enumerate(chosen, 1):
-                say(f"[{i}/{len(chosen)}] {stage}: running {STAGES[stage]} ...")
+            for stage in chosen:
+                step = f"[{list(STAGES).index(stage) + 1}/{len(STAGES)} {stage}]"
+                say(f"{step} running {STAGES[stage]} ...")
                 outcome = _run_one(ws, stage, run_dir, run_id, parameters or {})
                 outcomes.append(outcome)
-                say(f"[{i}/{len(chosen)}] {stage}: done in {outcome.seconds:.1f} s -> {outcome.report.relative_to(ws.root)}")
+                say(f"{step} done in {outcome.seconds:.1f} s -> {outcome.report.relative_to(ws.root)}")
     return RunSummary(run_id, tuple(outcomes))
 
 
