@@ -303,9 +303,9 @@ class DesignForm(w.VBox):
         try:
             design = design_from_dict(self.values(), "design form")
         except DesignError as err:
+            self.status.value = ""  # cleared first: the front-end then never shows problems beside a stale "Saved"
             self.problems = err.problems
             self._show_problems(err.problems)
-            self.status.value = ""
             return None
         self.problems = pd.DataFrame()
         self._show_problems(self.problems)
