@@ -1,0 +1,152 @@
+"""Who the participants are compared with: the comparison group rule of the design, on the HR roster.
+
+``matched non-participants`` (the default) pairs every participant with staff who did not sign
+up, exactly on department and grade and nearest in tenure (years since hire at the programme
+start, within a caliper), each control used once: nearest-neighbour matching without replacement.
+Participants with no control inside the caliper are left out of the comparison and counted.
+Everyone compared was employed on the programme's start date.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+RULES = ("matched non-participants", "eligible non-participants", "waiting list", "none")
+DAYS_PER_YEAR = 365.25
+
+
+@dataclass(frozen=True)
+class ComparisonGroup:
+    """The people a participant group is compared with, how they were chosen and how alike they are."""
+
+    rule: str
+    who: str
+    participants: tuple[str, ...]  # the participants in the comparison (matched ones, under matching)
+    controls: tuple[str, ...]
+    description: str
+    unmatched: int = 0
+    pairs: pd.DataFrame | None = None  # person_id, control_id, tenure_gap_years (matching only)
+    balance: pd.DataFrame | None = None
+
+
+def staff_at(roster: pd.DataFrame, index: date) -> pd.DataFrame:
+    """Everyone employed on ``index`` (hired by then, not yet left), with tenure in years and grade rank."""
+    day = pd.Timestamp(index)
+    hire = pd.to_datetime(roster["hire_date"])
+    leave = pd.to_datetime(roster["exit_date"]) if "exit_date" in roster else pd.Series(pd.NaT, index=roster.index)
+    on = (hire <= day) & (leave.isna() | (leave > day))
+    out = roster.loc[on].copy()
+    out["person_id"] = out["person_id"].astype(str)
+    out["tenure_years"] = (day - hire[on]).dt.days / DAYS_PER_YEAR
+    if "grade_rank" not in out:
+        out["grade_rank"] = pd.to_numeric(out["grade"], errors="coerce")
+    return out.set_index("person_id", drop=False)
+
+
+def match_controls(staff: pd.DataFrame, treated: Iterable[str], pool: Iterable[str], caliper_years: float = 2.0,
+                   ratio: int = 1) -> tuple[pd.DataFrame, list[str]]:
+    """Nearest-neighbour matching without replacement: exact department and grade, nearest tenure within the caliper.
+
+    Participants with the fewest candidates choose first (then by id), so scarce controls go
+    where they are needed; ties in tenure go to the lower person id. Returns the pairs and the
+    participants left without a control.
+    """
+    treated = sorted(set(map(str, treated)) & set(staff.index))
+    pool_ids = sorted(set(map(str, pool)) & set(staff.index) - set(treated))
+    cand = staff.loc[pool_ids, ["department", "grade", "tenure_years"]]
+    by_cell = {key: grp.sort_index() for key, grp in cand.groupby(["department", "grade"], sort=False)}
+
+    def options(pid: str) -> pd.Series:
+        row = staff.loc[pid]
+        grp = by_cell.get((row["department"], row["grade"]))
+        if grp is None:
+            return pd.Series(dtype=float)
+        gap = (grp["tenure_years"] - row["tenure_years"]).abs()
+        return gap[gap <= caliper_years + 1e-12]
+
+    first = {pid: options(pid) for pid in treated}
+    order = sorted(treated, key=lambda p: (len(first[p]), p))
+    used: set[str] = set()
+    pairs, unmatched = [], []
+    for pid in order:
+        gap = first[pid].drop(labels=[c for c in first[pid].index if c in used])
+        if gap.empty:
+            unmatched.append(pid)
+            continue
+        chosen = gap.reset_index().sort_values(["tenure_years", "person_id"], kind="stable").head(ratio)
+        for cid, g in zip(chosen["person_id"], chosen["tenure_years"]):
+            used.add(cid)
+            pairs.append({"person_id": pid, "control_id": cid, "tenure_gap_years": float(g)})
+    frame = pd.DataFrame(pairs, columns=["person_id", "control_id", "tenure_gap_years"])
+    return frame.sort_values(["person_id", "control_id"]).reset_index(drop=True), sorted(unmatched)
+
+
+def balance(staff: pd.DataFrame, participants: Iterable[str], controls: Iterable[str]) -> pd.DataFrame:
+    """How alike the two groups are at the start: size, mean tenure and grade rank, standardised differences."""
+    p, c = staff.loc[list(participants)], staff.loc[list(controls)]
+    rows = []
+    for name, col in (("tenure (years)", "tenure_years"), ("grade rank", "grade_rank")):
+        a, b = p[col].astype(float), c[col].astype(float)
+        pooled = np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2) if len(a) > 1 and len(b) > 1 else np.nan
+        smd = (a.mean() - b.mean()) / pooled if pooled and np.isfinite(pooled) and pooled > 0 else 0.0
+        rows.append({"characteristic": name, "participants": a.mean(), "comparison": b.mean(),
+                     "standardised_difference": smd})
+    share_p = p["department"].value_counts(normalize=True)
+    share_c = c["department"].value_counts(normalize=True)
+    gap = share_p.subtract(share_c, fill_value=0).abs().max() if len(p) and len(c) else np.nan
+    rows.append({"characteristic": "department mix (largest share gap)", "participants": np.nan, "comparison": np.nan,
+                 "standardised_difference": gap})
+    out = pd.DataFrame(rows)
+    out.insert(0, "n_participants", len(p))
+    out.insert(1, "n_comparison", len(c))
+    return out
+
+
+def _in_band(staff: pd.DataFrame, band: tuple[int | None, int | None]) -> pd.Series:
+    lo, hi = band
+    rank = pd.to_numeric(staff["grade_rank"], errors="coerce")
+    ok = rank.notna()
+    if lo is not None:
+        ok &= rank >= lo
+    if hi is not None:
+        ok &= rank <= hi
+    return ok
+
+
+def comparison_group(rule: str, who: str, staff: pd.DataFrame, participants_ids: Iterable[str],
+                     signed_up: Iterable[str], *, waiting: Iterable[str] = (),
+                     band: tuple[int | None, int | None] = (None, None), caliper_years: float = 2.0,
+                     ratio: int = 1) -> ComparisonGroup:
+    """The comparison group for one participant group under one of ``RULES``.
+
+    ``signed_up`` are everyone in the sign-ups (never a non-participant control); ``waiting`` are
+    sign-ups of the right role who were not matched; ``band`` the grade ranks eligible for the role.
+    """
+    if rule not in RULES:
+        raise ValueError(f"unknown comparison rule {rule!r}; use one of: {', '.join(RULES)}")
+    part = sorted(set(map(str, participants_ids)) & set(staff.index))
+    outsiders = sorted(set(staff.index) - set(map(str, signed_up)))
+    if rule == "none":
+        return ComparisonGroup(rule, who, tuple(part), (), "no comparison group (design: comparison none)")
+    if rule == "matched non-participants":
+        pairs, unmatched = match_controls(staff, part, outsiders, caliper_years, ratio)
+        kept = tuple(sorted(set(pairs["person_id"])))
+        controls = tuple(pairs["control_id"])
+        text = (f"staff who did not sign up, matched {ratio}:1 on department and grade exactly and on tenure "
+                f"(nearest, within {caliper_years:g} years), each used once; {len(unmatched)} of {len(part)} {who} "
+                f"had no match and are left out of the comparison")
+        return ComparisonGroup(rule, who, kept, controls, text, len(unmatched), pairs,
+                               balance(staff, kept, controls) if kept else None)
+    if rule == "eligible non-participants":
+        pool = staff.loc[outsiders]
+        controls = tuple(pool.index[_in_band(pool, band)])
+        text = f"every member of staff in the {who}' eligible grades who did not sign up (not matched)"
+    else:  # waiting list
+        controls = tuple(sorted(set(map(str, waiting)) & set(staff.index) - set(part)))
+        text = f"people who signed up as {who} but were not matched (not matched on anything else)"
+    return ComparisonGroup(rule, who, tuple(part), controls, text, 0, None,
+                           balance(staff, part, controls) if part and controls else None)
