@@ -254,6 +254,27 @@ class Privacy(_Strict):
     names_in_reports: bool = False
 
 
+class MonitoringRules(_Strict):
+    """The monitor's at-risk rules: thresholds a programme edits in program.yaml (the monitor re-judges at once)."""
+
+    gap_factor: float = Field(1.5, ge=1.0, le=5.0,
+                              description="at risk: no meeting for more than this many cadence intervals")
+    kickoff_weeks: int = Field(4, ge=1, le=12,
+                               description="needs a check-in: no first meeting this many weeks after the pair's start")
+    low_satisfaction: int = Field(2, ge=1, le=4,
+                                  description="at risk: latest satisfaction (1-5) at or below this from either side")
+    response_days: int = Field(28, ge=7, le=90,
+                               description="days a check-in stays open; a side that has not answered by then "
+                                           "is not responding (needs a check-in)")
+    behind_by: int = Field(2, ge=1, le=12,
+                           description="meetings behind the cadence before a pair needs a check-in "
+                                       "(at risk from the programme's midpoint)")
+    agreement_days: int = Field(21, ge=0, le=120,
+                                description="days after a pair's start by which its signed agreement is due")
+    lookahead_days: int = Field(7, ge=0, le=60,
+                                description="what is due: also list what falls due within this many days")
+
+
 Comparison = Literal["none", "eligible non-participants", "matched non-participants", "waiting list"]
 
 
@@ -413,6 +434,7 @@ class ProgramDesign(_Strict):
     readiness: dict[str, Literal["yes", "partly", "no", "unknown"]] = Field(
         default_factory=dict, description="readiness question id -> yes / partly / no / unknown")
     privacy: Privacy = Field(default_factory=Privacy)
+    monitoring: MonitoringRules = Field(default_factory=MonitoringRules)
 
     @model_validator(mode="before")
     @classmethod
