@@ -5,6 +5,7 @@ import argparse
 import logging
 import sys
 import warnings
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +49,11 @@ def _parse_value(text: str) -> Any:
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        value = yaml.safe_load(text)
     except yaml.YAMLError:
         return text
+    # papermill writes parameters as JSON: dates stay text (the notebooks parse them)
+    return text if isinstance(value, (date, datetime)) else value
 
 
 def _progress(msg: str) -> None:
