@@ -1,0 +1,152 @@
+"""Exports: formula-injection-safe CSV and XLSX; pair tables with reasons; agreements and notes that escape HTML."""
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from revmentor_nb import Workspace, match
+from revmentor_nb.demo import build_demo
+from revmentor_nb.demo_workspace import demo_design
+from revmentor_nb.export import FORMULA_STARTS, safe_cell, safe_frame, write_csv, write_xlsx
+from revmentor_nb.match_outputs import pair_table, reasons, report_unmatched, scrub_ids, write_outputs
+
+EVIL = ["=1+1", "+SUM(A1:A2)", "-2+3", "@SUM(1)", "\t=cmd", "\r=cmd", "=HYPERLINK(\"http://x\",\"click\")",
+        "\uff1dcmd", "ok text", "a=b"]
+
+
+@pytest.mark.parametrize("text", EVIL)
+def test_safe_cell_neutralises_formula_starts(text):
+    out = safe_cell(text)
+    assert not str(out).startswith(FORMULA_STARTS)
+    assert str(out).lstrip("'") == text  # the text itself is kept
+    assert (out == text) == (not text.startswith(FORMULA_STARTS))
+
+
+def test_safe_cell_keeps_numbers_dates_and_joins_lists():
+    assert safe_cell(-3) == -3 and safe_cell(2.5) == 2.5 and safe_cell(True) is True and safe_cell(None) is None
+    assert safe_cell(["AI tools", "=evil"]) == "AI tools; =evil"
+    assert safe_cell(["=evil", "x"]) == "'=evil; x"
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame({"name": EVIL, "n": range(len(EVIL)), "topics": [["a", "b"]] * len(EVIL),
+                         "=header": ["x"] * len(EVIL)})
+
+
+def test_csv_has_no_cell_that_a_spreadsheet_would_run(tmp_path):
+    path = write_csv(_frame(), tmp_path / "out.csv", bom=True)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["name", "n", "topics", "'=header"]
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(FORMULA_STARTS), cell
+    assert [r[0].lstrip("'") for r in rows[1:]] == EVIL
+    assert rows[1][2] == "a; b"
+
+
+def test_xlsx_cells_are_strings_never_formulas(tmp_path):
+    path = write_xlsx({"pairs": _frame(), "bad/name:[x]": _frame().head(1)}, tmp_path / "out.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["pairs", "bad_name__x_"]
+    ws = wb["pairs"]
+    for row in ws.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f", cell.coordinate
+            if isinstance(cell.value, str):
+                assert not cell.value.startswith(FORMULA_STARTS), cell.value
+    assert [c.value.lstrip("'") for c in ws["A"][1:]] == [t.replace("\r", "\n") for t in EVIL]  # XML keeps no CR
+    assert [c.value for c in ws["B"][1:]] == list(range(len(EVIL)))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(min_size=0, max_size=12), min_size=1, max_size=6))
+def test_any_text_is_safe_in_csv(texts):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_csv(pd.DataFrame({"v": texts}), Path(tmp) / "v.csv")
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+    assert len(rows) == len(texts) + 1  # a CR or LF inside a cell never starts a new row
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(FORMULA_STARTS)
+    assert len(safe_frame(pd.DataFrame({"v": texts}))) == len(texts)
+
+
+# --- the handover of a match ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small():
+    org = build_demo(3, n_employees=400)
+    people = org.participants.copy()
+    first_mentor = people.index[people["role"] == "mentor"][0]
+    people.loc[first_mentor, "name"] = "=HYPERLINK(\"http://evil\")<script>alert(1)</script>"
+    design = demo_design(list(org.grade_order), org.start_date)
+    result = match(people, roster=org.roster, exclusions=org.exclusions, locks=org.locks, settings=design.matching)
+    return org, people, design, result
+
+
+def test_pair_table_has_pair_topics_and_reasons(small):
+    _, people, _, result = small
+    table = pair_table(result.pairs, people)
+    assert len(table) == result.n_pairs
+    for col in ("pair", "mentor_id", "mentor_name", "mentee_id", "mentee_name", "score", "shared_topics", "reasons"):
+        assert col in table
+    assert "gender" not in " ".join(table.columns) and "ethnicity" not in " ".join(table.columns)
+    row = table.iloc[0]
+    assert row["reasons"].startswith("shares ") and row["shared_topics"].split("; ")[0] in row["reasons"]
+    locked = table[table["locked"]]
+    assert len(locked) and locked["reasons"].str.contains("locked by a reviewer").all()
+    assert reasons({"shared_topics": [], "topic_coverage": 0.0}, ["topic_coverage"]).startswith("no shared topic")
+
+
+def test_report_unmatched_hides_ids_inside_reasons(small):
+    _, people, _, result = small
+    shown = report_unmatched(result.unmatched, people)
+    ids = set(people["person_id"])
+    assert "name" not in shown
+    for text in shown["reason"].tolist() + shown["person_id"].tolist():
+        assert not any(i in text for i in ids), text
+    named = report_unmatched(result.unmatched, people, names=True)
+    assert named["person_id"].tolist() == result.unmatched["person_id"].astype(str).tolist()
+    assert scrub_ids(pd.Series(["E1 went to E12", "XE1"]), ["E1", "E12"]).tolist()[1] == "XE1"
+
+
+def test_write_outputs_agreements_intros_and_safe_exports(small, tmp_path):
+    _, people, design, result = small
+    ws = Workspace.create(tmp_path / "ws", design)
+    out = write_outputs(ws, "m-test", result.pairs, result.unmatched, people)
+    assert out.folder == ws.root / "exports" / "m-test"
+    n = result.n_pairs
+    assert len(list((out.folder / "agreements").glob("*.md"))) == n
+    assert len(list((out.folder / "agreements").glob("*.html"))) == n
+    assert len(list((out.folder / "intros").glob("*.md"))) == n
+    wb = load_workbook(out.pairs_xlsx)
+    assert wb.sheetnames == ["pairs", "unmatched"]
+    values = [c.value for row in wb["pairs"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("HYPERLINK" in v for v in values) and not any(v.startswith("=") for v in values)
+    assert all(c.data_type != "f" for row in wb["pairs"].iter_rows() for c in row)
+    evil = next(p for p in out.agreements if p.suffix == ".html" and "HYPERLINK" in p.read_text())
+    page = evil.read_text()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script" not in page and 'src="http' not in page
+    md = evil.with_suffix(".md").read_text()
+    assert "Mentoring agreement" in md and "${" not in md
+    notes = sorted((out.folder / "intros").glob("*.html"))
+    assert all("<script" not in p.read_text() for p in notes)
+    assert not (out.folder / "next-run-locks.csv").exists()
+    # a second export of the same run replaces the folder whole (here with the review's standing overrides)
+    standing = (pd.DataFrame({"mentor_id": ["a"], "mentee_id": ["b"]}),
+                pd.DataFrame({"person_a": ["c"], "person_b": ["d"], "reason": ["=they know each other"]}))
+    again = write_outputs(ws, "m-test", result.pairs.head(1), result.unmatched, people, standing=standing)
+    assert len(list((again.folder / "agreements").glob("*.md"))) == 1
+    assert (again.folder / "next-run-locks.csv").read_text(encoding="utf-8-sig").splitlines()[1] == "a,b"
+    assert "'=they know" in (again.folder / "next-run-exclusions.csv").read_text(encoding="utf-8-sig")
+    assert not [p for p in (ws.root / "exports").iterdir() if p.name.startswith(".")]
