@@ -1,0 +1,127 @@
+"""The real forms export (read in place from ../shared/data/forms-export/) imports cleanly and matches."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from revmentor_nb import Workspace, match
+from revmentor_nb.column_mapping import find_saved_spec
+from revmentor_nb.design import ProgramDesign
+from revmentor_nb.form_import import (FORMS_EXPORT_FILES, FORMS_EXPORT_RULES, forms_export_specs, import_signup_files,
+                                      import_signups, read_cells, read_forms_export)
+from revmentor_nb.grid_questions import parse_choice, split_grid_header
+
+REPO = Path(__file__).resolve().parent.parent
+FORMS = REPO.parent / "shared" / "data" / "forms-export"
+
+pytestmark = pytest.mark.skipif(not (FORMS / FORMS_EXPORT_FILES["mentor"]).exists(),
+                                reason=f"the forms export is not at {FORMS}")
+
+
+def _raw(name: str) -> list[dict[str, str]]:
+    with open(FORMS / name, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _expected_order(row: dict[str, str]) -> list[str]:
+    """Topics ranked by an independent reading of the raw cells: best rank, then column order."""
+    ranked = []
+    for pos, (header, cell) in enumerate(row.items()):
+        parts = split_grid_header(header)
+        if parts is None or not cell.strip():
+            continue
+        ranks = [["first", "second", "third", "fourth"].index(p.strip().split()[0].lower()) + 1
+                 for p in cell.split(",") if p.strip()]
+        ranked.append((min(ranks), pos, parts[1]))
+    return [t for _, _, t in sorted(ranked)]
+
+
+@pytest.fixture(scope="module")
+def people():
+    return read_forms_export(FORMS, capacity=2)
+
+
+def test_imports_every_row_with_roles_from_the_files(people):
+    mentors, students = _raw("signups-mentors.csv"), _raw("signups-students.csv")
+    assert len(people) == len(mentors) + len(students) == 44 + 85
+    assert people["role"].value_counts().to_dict() == {"mentee": 85, "mentor": 44}
+    assert people["person_id"].is_unique
+    assert people["consent"].all()
+    assert (people.loc[people["role"] == "mentor", "capacity"] == 2).all()
+    assert set(people["source_file"]) == set(FORMS_EXPORT_FILES.values())
+
+
+def test_grid_cells_become_ordered_lists(people):
+    by_name = people.set_index("name")
+    for raw, column in ((_raw("signups-students.csv"), "wants"), (_raw("signups-mentors.csv"), "offers")):
+        for row in raw:
+            assert by_name.loc[row["Name"].strip(), column] == _expected_order(row), row["Name"]
+    # every mentee wants something, every mentor offers something
+    assert (people.loc[people["role"] == "mentee", "wants"].map(len) > 0).all()
+    assert (people.loc[people["role"] == "mentor", "offers"].map(len) > 0).all()
+
+
+def test_the_odd_cells_are_read_not_dropped(people):
+    rows = _raw("signups-students.csv")
+    several = [r for r in rows if any("," in v and parse_choice(v) for v in r.values())]
+    lone_break = [r for r in rows if any(v == "\n" for v in r.values())]
+    assert several and lone_break
+    for row in several + lone_break:
+        assert people.set_index("name").loc[row["Name"].strip(), "wants"] == _expected_order(row)
+
+
+def test_matches_with_department_grade_and_manager_rules_off(people):
+    result = match(people, rules=FORMS_EXPORT_RULES)
+    assert result.status == "optimal"
+    assert result.n_pairs == 85  # 44 mentors x 2 places cover all 85 students
+    assert result.check_validity().empty
+    assert all(len(t) > 0 for t in result.pairs["shared_topics"])
+    names = {r.name for r in result.settings.rules.table()}
+    assert {"different_department", "reporting_line", "grade_gap"}.isdisjoint(names)
+    assert "shared_topic" in names
+
+
+def test_default_rules_refuse_nothing_silently(people):
+    """With the default rules on, the export still imports; the grade-gap rule then explains who is left out."""
+    result = match(people)
+    assert result.n_pairs == 0
+    assert set(result.unmatched["cause"]) == {"no candidate"}
+    assert len(result.unmatched) == len(people)
+
+
+def test_workspace_import_saves_the_mapping_that_the_next_import_reuses(tmp_path):
+    ws = Workspace.create(tmp_path / "ws", ProgramDesign(name="DRP", matching={"rules": FORMS_EXPORT_RULES}))
+    record = import_signups(ws, forms_export_specs(FORMS))
+    assert record.rows == 129
+    saved = find_saved_spec(ws, read_cells(FORMS / "signups-students.csv").headers)
+    assert saved is not None and saved.role == "mentee" and saved.constants["consent"] == "yes"
+    # the next run reads the same files with the saved mappings: no questions asked
+    again = import_signup_files(ws, [(FORMS / n, r) for r, n in FORMS_EXPORT_FILES.items()])
+    assert again.rows == 129
+    log = ws.audit_log()
+    assert (log["action"] == "mapping.save").sum() == 4 and (log["action"] == "import").sum() == 2
+    assert sorted(p.suffix for p in (ws.root / "imports").iterdir()) == [".csv", ".csv"]
+    result = match(ws.require("participants"), settings=ws.design.matching)
+    assert result.n_pairs == 44 and result.status == "optimal"  # capacity 1 each: every mentor gets a student
+
+
+@pytest.mark.notebook
+def test_headless_match_stage_reads_form_exports_with_the_saved_mapping(tmp_path):
+    """`revmentor run DIR --stage match -p signup_files ...` after a person mapped the files once."""
+    from revmentor_nb.column_mapping import save_spec
+    from revmentor_nb.pipeline import run_stages
+
+    ws = Workspace.create(tmp_path / "ws", ProgramDesign(name="DRP", matching={"rules": FORMS_EXPORT_RULES}))
+    for path, spec in forms_export_specs(FORMS):  # what the wizard saves
+        save_spec(ws, read_cells(path).headers, spec, name=path.name)
+    files = [[str(FORMS / name), role] for role, name in FORMS_EXPORT_FILES.items()]
+    summary = run_stages(ws.root, ["match"], {"signup_files": files, "tradeoff_points": 3})
+    html = summary.outcomes[0].report.read_text(encoding="utf-8")
+    assert html.count('data-mime-type="image/svg+xml"') >= 4 and 'src="http' not in html
+    assert "Student1<" not in html and "Mentor1<" not in html  # pseudonymous ids in the report
+    accepted = Workspace(ws.root).match_run()
+    assert accepted is not None and len(accepted.pairs) == 44
+    exports = ws.root / "exports" / accepted.id
+    assert (exports / "pairs.xlsx").exists() and len(list((exports / "agreements").glob("*.html"))) == 44
