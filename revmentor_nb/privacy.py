@@ -23,19 +23,13 @@ def pseudonymise(frame: pd.DataFrame, id_columns: list[str], salt: str = "") -> 
 
 
 def suppress_small_groups(table: pd.DataFrame, count_column: str, k: int, value_columns: list[str] | None = None) -> pd.DataFrame:
-    """Blank every figure of a group with fewer than ``k`` people, and flag it.
+    """Blank every figure of a group with fewer than ``k`` people, and flag it in ``suppressed``.
 
-    If exactly one group is suppressed, the next-smallest is suppressed too, so the
-    total minus the visible groups cannot reveal it (protection against differencing).
+    The rows are taken as parts of one published whole: hidden groups are joined by the next
+    smallest until they hide at least ``k`` people, so a total minus the visible groups cannot
+    reveal a suppressed one (protection against differencing). See ``suppression.suppress``.
     """
-    out = table.copy()
-    small = out[count_column] < k
-    if small.sum() == 1 and len(out) > 1:
-        next_smallest = out.loc[~small, count_column].idxmin()
-        small.loc[next_smallest] = True
-    cols = value_columns if value_columns is not None else [c for c in out.columns if c != count_column and pd.api.types.is_numeric_dtype(out[c])]
-    out[count_column] = out[count_column].astype("float").where(~small)
-    for col in cols:
-        out[col] = out[col].astype("float").where(~small)
-    out["suppressed"] = small.to_numpy()
-    return out
+    from .suppression import suppress
+
+    whole = table.assign(_whole=0)
+    return suppress(whole, k, count_column, values=value_columns, partition="_whole").drop(columns="_whole")

@@ -4,7 +4,14 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_EXPORTS = {"DesignForm": "revmentor_nb.ui.design_form"}
+_EXPORTS = {
+    "DesignForm": "revmentor_nb.ui.design_form",
+    "ImportWizard": "revmentor_nb.ui.import_wizard",
+    "MatchBoard": "revmentor_nb.ui.match_board",
+    "ReviewPanel": "revmentor_nb.ui.match_board",
+    "MonitorDashboard": "revmentor_nb.ui.monitor_dashboard",
+    "EvaluationDashboard": "revmentor_nb.ui.evaluation_dashboard",
+}
 
 __all__ = sorted(_EXPORTS)
 
