@@ -58,22 +58,42 @@ def dz_confidence_interval(d_z: float, n: int, level: float = LEVEL) -> tuple[fl
     """Exact CI of Cohen's d_z by inverting the noncentral t distribution (Steiger & Fouladi 1997).
 
     With t = d_z * sqrt(n) on n - 1 df, the bounds are the noncentrality parameters that put t at
-    the upper and lower (1 - level)/2 quantiles, divided by sqrt(n).
+    the upper and lower (1 - level)/2 quantiles, divided by sqrt(n). Where scipy's noncentral t
+    cannot be evaluated (|t| in the hundreds: nearly constant changes), the large-sample normal
+    interval d_z ± z * sqrt(1/n + d_z²/(2n)) is returned instead.
     """
     if n < 2 or not np.isfinite(d_z):
         return np.nan, np.nan
+    try:
+        low, high = _dz_exact(d_z, n, level)
+        if np.isfinite(low) and np.isfinite(high):
+            return low, high
+    except (ValueError, RuntimeError, ArithmeticError):
+        pass
+    z = stats.norm.ppf(1 - (1 - level) / 2)
+    se = float(np.sqrt(1 / n + d_z**2 / (2 * n)))
+    return d_z - z * se, d_z + z * se
+
+
+def _dz_exact(d_z: float, n: int, level: float) -> tuple[float, float]:
     t, df, tail = d_z * np.sqrt(n), n - 1, (1 - level) / 2
 
     def solve(target: float) -> float:
         f = lambda ncp: stats.nct.cdf(t, df, ncp) - target  # noqa: E731 - decreasing in ncp
         lo, hi, step = t - 1.0, t + 1.0, 1.0
-        while f(lo) < 0:
+        for _ in range(60):
+            if not f(lo) < 0:
+                break
             step *= 2
             lo -= step
         step = 1.0
-        while f(hi) > 0:
+        for _ in range(60):
+            if not f(hi) > 0:
+                break
             step *= 2
             hi += step
+        if not (np.isfinite(f(lo)) and np.isfinite(f(hi))):
+            raise ArithmeticError("noncentral t not evaluable here")
         return optimize.brentq(f, lo, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps, maxiter=500)
 
     return solve(1 - tail) / np.sqrt(n), solve(tail) / np.sqrt(n)

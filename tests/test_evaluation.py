@@ -124,3 +124,9 @@ def test_paired_t_matches_scipy_on_any_data(pairs):
     ref = stats.ttest_rel(post, pre)
     assert np.isclose(out["t"], ref.statistic, rtol=1e-12, atol=TOL) or not np.isfinite(ref.statistic)
     assert abs(out["p_t"] - ref.pvalue) < TOL
+
+
+def test_dz_interval_survives_nearly_constant_changes():
+    """Found by hypothesis: changes 2.75, 2.75, 2.738 give d_z ~ 200, where scipy's noncentral t gives NaN."""
+    out = paired_stats(np.array([1.0, 1.0, 1.0]), np.array([3.75, 3.75, 3.73828125]))
+    assert np.isfinite(out["d_z_low"]) and out["d_z_low"] < out["d_z"] < out["d_z_high"]
