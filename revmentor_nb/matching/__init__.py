@@ -1,9 +1,30 @@
 """The matcher: provably optimal, explainable, constraint-aware mentor-mentee matching.
 
-``match`` returns a ``MatchResult`` (pairs with score breakdowns, unmatched people with
-reasons, the candidate graph, rule counts, status/objective/bound/gap and a data hash);
-``tradeoff`` traces most pairs vs best fit; ``MatchSettings`` is the ``matching:``
-section of program.yaml.
+``match(participants, ...)`` returns a ``MatchResult``: pairs with a score breakdown,
+every unmatched person with the reason, the candidate graph the optimiser saw, counts of
+pairs each hard rule removed, and status / objective / bound / gap / seconds / data hash.
+``tradeoff`` traces most pairs vs best fit; ``MatchSettings`` is the ``matching:`` section
+of program.yaml (every field defaulted, so ``MatchSettings()`` is the default programme).
+
+How it works (one module per step):
+- ``people``: participants encoded once as arrays (codes, ranks, topic indicator matrices);
+- ``rules`` / ``scoring``: the hard rules and score terms as a *table* of specs
+  (``RuleSpec``/``TermSpec``), each kind a vectorised test on a ``block`` of pairs;
+- ``candidates``: mentees in chunks x all mentors as dense numpy blocks -> allowed pairs,
+  scores, per-rule rejection counts (never a Python loop over pairs);
+- ``model`` / ``constraints`` / ``lp``: the ILP of record (x in {0,1} per allowed pair; a
+  mentee at most once; a mentor at most capacity; locks fixed; optional fairness floors,
+  mix caps) built from arrays. Solved by column generation on its LP relaxation (HiGHS),
+  whose duals price *every* allowed pair, so pruning is certified: without side constraints
+  the LP is integral and that is the answer (the fast path); otherwise reduced-cost fixing
+  shrinks the ILP that CBC (through PuLP) solves, and the bound covers every pair left out;
+- ``explain``, ``audit``, ``stability``, ``validity``, ``tradeoff``: reasons, fairness audit,
+  blocking pairs, re-checks and the trade-off curve on top of a result.
+
+People who signed up as ``either`` are candidates on both sides: one capacity covers their
+pairs as mentor and as mentee, they are a mentee at most once, never paired with
+themselves, and two 'either' people are paired at most once. With them the LP may be
+fractional; the ILP path then settles it.
 """
 from __future__ import annotations
 

@@ -53,9 +53,15 @@ def audit(result: "MatchResult", k: int = 5) -> Audit:
     frame = people.frame
     rows = []
     for dim in DIMENSIONS:
-        if dim not in frame.columns:
+        col = dim if dim in frame.columns else ("grade_rank" if dim == "grade" and "grade_rank" in frame.columns else None)
+        if col is None:
             continue
-        vals = np.array([NOT_GIVEN if norm_text(v) is None else str(v).strip() for v in frame[dim]], dtype=object)
+        label: dict[str, str] = {}  # groups compare case-insensitively; shown as first spelled
+        vals = []
+        for v in frame[col].tolist():
+            key = norm_text(v)
+            vals.append(NOT_GIVEN if key is None else label.setdefault(key, str(v).strip()))
+        vals = np.array(vals, dtype=object)
         for role in ("mentor", "mentee", "either"):
             in_role = pop & (people.role == role)
             if not in_role.any():

@@ -91,19 +91,23 @@ class CandidateGraph:
         return {r.name: np.asarray(r.allowed(blk), dtype=bool) for r in self.rules}
 
 
-def _row_top_k(flat: np.ndarray, vals: np.ndarray, ncols: int, nrows: int, k: int) -> np.ndarray:
-    """Positions (in ``flat``) of each row's k best cells, via one argpartition on a dense view."""
-    dense = np.full(nrows * ncols, -np.inf)
-    dense[flat] = vals
-    dense = dense.reshape(nrows, ncols)
-    if ncols > k:
-        cols = np.argpartition(-dense, k - 1, axis=1)[:, :k]
-    else:
-        cols = np.broadcast_to(np.arange(ncols), (nrows, ncols))
-    rows = np.broadcast_to(np.arange(nrows)[:, None], cols.shape)
-    keep = np.isfinite(dense[rows, cols])
-    cells = rows[keep] * ncols + cols[keep]
-    return np.searchsorted(flat, cells)
+def _row_top_k(rows: np.ndarray, vals: np.ndarray, k: int) -> np.ndarray:
+    """Positions of each row's k best cells, given cells sorted by row (k passes of segment maxima)."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]
+    seg = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(rows)]))
+    v = vals.copy()
+    out = []
+    for _ in range(k):
+        best = np.maximum.reduceat(v, starts)
+        hit = np.flatnonzero((v >= best[seg]) & np.isfinite(v))
+        if len(hit) == 0:
+            break
+        first = hit[np.r_[True, seg[hit][1:] != seg[hit][:-1]]]  # one per row (the first best)
+        out.append(first)
+        v[first] = -np.inf
+    return np.sort(np.concatenate(out))
 
 
 def tie_break(hm: np.ndarray, he: np.ndarray) -> np.ndarray:
@@ -155,7 +159,7 @@ def generate(people: People, rules: list[Rule], terms: list[Term], *, consent_ru
         out_e.append(cells.e_idx)
         out_s.append(vals)
         out_t.append(tb)
-        out_pool.append(offset + _row_top_k(flat, vals + tie_scale * tb, len(ms), len(e_idx), pool))
+        out_pool.append(offset + _row_top_k(flat // len(ms), vals + tie_scale * tb, pool))
         offset += len(flat)
     cat = lambda xs, dt: np.concatenate(xs).astype(dt, copy=False) if xs else np.zeros(0, dtype=dt)  # noqa: E731
     m, e, s = cat(out_m, np.int64), cat(out_e, np.int64), cat(out_s, np.float64)
@@ -180,5 +184,5 @@ def _rejected_table(people: People, consenting: np.ndarray, rules: list[Rule], r
         rows[0].update(removed=0, failing=0, description="consent rule off")
     for r, rule in enumerate(rules):
         rows.append(dict(rule=rule.name, kind=rule.spec.kind, removed=int(removed[r]), failing=int(failing[r]),
-                         description=f"partner {rule.phrase}"))
+                         description=f"partners who {rule.phrase}"))
     return pd.DataFrame(rows, columns=["rule", "kind", "removed", "failing", "description"])

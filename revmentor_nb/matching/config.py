@@ -237,9 +237,10 @@ class MixCap(_Strict):
 class SolverSettings(_Strict):
     """How the optimum is reached (never what it is)."""
 
-    pool: int = Field(8, ge=1, description="initial candidates per mentee in the LP (widened by the certificate)")
-    time_limit: float | None = Field(None, gt=0, description="seconds for CBC; None = no limit")
+    pool: int = Field(2, ge=1, le=50, description="initial candidates per mentee in the LP (widened by the certificate)")
+    time_limit: float | None = Field(120.0, gt=0, description="seconds for CBC (status 'time_limit' with an honest bound if hit); None = no limit")
     threads: int = Field(1, ge=1)
+    mip_gap: float = Field(1e-5, ge=0, lt=1, description="relative gap at which an ILP answer counts as optimal")
 
 
 class MatchSettings(_Strict):

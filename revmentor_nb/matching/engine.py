@@ -21,7 +21,7 @@ from .hashing import inputs_digest
 from .locks import check_locks, lock_pairs
 from .model import LinearModel, Solution, SolveError, solve
 from .people import encode
-from .rules import compile_rules, rule_data
+from .rules import compile_rules, missing_columns, rule_data
 from .scoring import compile_terms
 
 EPS = 1e-6  # tie-break perturbation, relative to the largest possible score
@@ -102,14 +102,16 @@ class Run:
         value = g.score + bonus + self.eps
         stages: list[Solution] = []
         min_pairs = None
-        if lexicographic:  # stage 1: as many pairs as possible
+        if lexicographic:  # stage 1: as many pairs as possible (under the hard mix caps too)
             ones = np.ones(g.n) + self.eps * 1e-3
-            sol = solve(self._model(ones, usable, fixed, cap_left), g.pool, time_limit=time_limit,
-                        threads=s.solver.threads)
+            first = self._model(ones, usable, fixed, cap_left)
+            mix_rows(first, s.mix)
+            sol = solve(first, g.pool, time_limit=time_limit,
+                        threads=s.solver.threads, mip_gap=s.solver.mip_gap)
             stages.append(sol)
             min_pairs = len(sol.chosen) + len(fixed)
         base = self._model(value, usable, fixed, cap_left, min_pairs=min_pairs)
-        sol = solve(base, g.pool, time_limit=time_limit, threads=s.solver.threads)
+        sol = solve(base, g.pool, time_limit=time_limit, threads=s.solver.threads, mip_gap=s.solver.mip_gap)
         stages.append(sol)
         groups: list[FairGroup] = []
         mix_info: list = []
@@ -129,8 +131,8 @@ class Run:
             mix_info = mix_rows(model, s.mix)
             if model.side_rows and not _meets(model, chosen, g):
                 try:
-                    sol = solve(model, np.union1d(g.pool, sol.chosen), time_limit=time_limit,
-                                threads=s.solver.threads)
+                    sol = solve(model, np.union1d(sol.pool, sol.chosen), time_limit=time_limit,
+                                threads=s.solver.threads, mip_gap=s.solver.mip_gap, warm=sol.engine)
                 except SolveError as exc:
                     raise MatchInputError(problems_frame([dict(
                         file="settings", row=None, column="matching.mix", value="",
@@ -138,9 +140,9 @@ class Run:
                         fix="relax max_share or drop locks")])) from None
                 stages.append(sol)
             else:
-                sol = replace(sol, method=sol.method + "+side-slack", aux=np.zeros(len(model.aux_lb)),
+                sol = replace(sol, method="side-slack", aux=np.zeros(len(model.aux_lb)),
                               certificate=sol.certificate + "; the unconstrained optimum meets every side "
-                              "constraint, so it is optimal with them")
+                              "constraint, so it is optimal with them", seconds={})
                 stages.append(sol)
             base = model
         seconds = time.perf_counter() - t0
@@ -149,6 +151,7 @@ class Run:
 
     def _model(self, value: np.ndarray, usable: np.ndarray, fixed: np.ndarray, cap_left: np.ndarray,
                min_pairs: int | None = None) -> LinearModel:
+        """The base model: capacity rows (+ the most-pairs floor of the lexicographic second stage)."""
         model = LinearModel(self.graph, value, usable, fixed)
         capacity_rows(model, self.capacity())
         if min_pairs is not None:
@@ -213,6 +216,11 @@ def prepare(participants: pd.DataFrame, *, roster: pd.DataFrame | None = None,
         raise MatchInputError(problems_frame(_settings_problems(exc))) from None
     people = encode(participants, consent_rule=s.rules.consent)
     data, notes = rule_data(people, roster, exclusions)
+    lacking = missing_columns(s.rule_table(), people)
+    if lacking:
+        raise MatchInputError(problems_frame([dict(
+            file="participants", row=None, column=col, value="", problem=f"the rule {name!r} needs the column {col!r}",
+            fix=f"add the column or switch the rule off in the matching settings") for name, col in lacking]))
     try:
         rule_objs = compile_rules(s.rule_table(), people, data)
         terms = compile_terms(s.term_table(), people)
@@ -220,7 +228,11 @@ def prepare(participants: pd.DataFrame, *, roster: pd.DataFrame | None = None,
         raise MatchInputError(problems_frame(_settings_problems(exc))) from None
     graph = generate(people, rule_objs, terms, consent_rule=s.rules.consent, pool=s.solver.pool, seed=seed,
                      tie_scale=tie_scale(s))
-    frames = {"inputs": inputs_digest(participants, roster, exclusions)}
+    lines = None  # the roster matters to the matcher only through its reporting lines
+    if roster is not None and len(roster):
+        cols = {str(c).strip().casefold(): c for c in roster.columns}
+        lines = roster[[cols[c] for c in ("person_id", "manager_id") if c in cols]]
+    frames = {"inputs": inputs_digest(participants, lines, exclusions)}
     return Run(graph, s, seed, lock_pairs(locks), [tuple(map(str, p)) for p in forbid], frames, notes,
                build_seconds=time.perf_counter() - t0)
 

@@ -15,9 +15,17 @@ class MatchInputError(InputError):
     """
 
 
+def _as_row(v: Any) -> int | None:
+    """A spreadsheet row number, or None when there is none."""
+    try:
+        return None if v is None or pd.isna(v) else int(v)
+    except (TypeError, ValueError):
+        return None
+
+
 def problems_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
     """Problem dicts as the standard problems table (row as nullable integer)."""
-    df = pd.DataFrame(list(rows), columns=PROBLEM_COLUMNS)
-    df["row"] = pd.array(df["row"].where(df["row"].notna(), None), dtype="Int64") if len(df) else df["row"].astype("Int64")
-    df["value"] = df["value"].map(lambda v: "" if v is None else str(v))
+    rows = [{**r, "value": "" if r.get("value") is None else str(r.get("value"))} for r in rows]
+    df = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+    df["row"] = pd.array([_as_row(r) for r in df["row"]], dtype="Int64")
     return df.reset_index(drop=True)

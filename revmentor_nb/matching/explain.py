@@ -19,6 +19,21 @@ def _fmt(x: float) -> str:
     return f"{x:.2f}"
 
 
+def _singular(phrase: str) -> str:
+    """'are in the same department' -> 'is in the same department' (first word only)."""
+    first, _, rest = phrase.partition(" ")
+    return {"are": "is", "have": "has", "share": "shares"}.get(first, first) + " " + rest
+
+
+def _all(k: int, noun: str) -> str:
+    """'the only possible mentor' / 'both possible mentors' / 'all 5 possible mentors'."""
+    if k == 1:
+        return f"the only {noun}"
+    if k == 2:
+        return f"both {noun}s"
+    return f"all {k} {noun}s"
+
+
 def _ruled_out(graph: CandidateGraph, p: int, side: str, unusable: int) -> str:
     """'every possible mentor is ruled out: 41 are in the same department, 12 ...' for person p."""
     people = graph.people
@@ -34,10 +49,7 @@ def _ruled_out(graph: CandidateGraph, p: int, side: str, unusable: int) -> str:
     fails = graph.fails(p, side)
     for rule, cnt in zip(graph.rules, fails):
         if cnt:
-            phrase = rule.phrase
-            if cnt == 1:
-                phrase = phrase.replace("are ", "is ", 1).replace("have ", "has ", 1).replace("share ", "shares ", 1)
-            parts.append(f"{int(cnt):,} {phrase}")
+            parts.append(f"{int(cnt):,} {_singular(rule.phrase) if cnt == 1 else rule.phrase}")
     if unusable:
         parts.append(f"{unusable:,} {'is' if unusable == 1 else 'are'} forbidden or filled by locked pairs")
     word = f"the only possible {partner}" if possible == 1 else f"every possible {partner} ({possible:,})"
@@ -107,8 +119,8 @@ def explain(graph: CandidateGraph, chosen: np.ndarray, usable: np.ndarray, fixed
                         else:
                             shown.append(f"{ids[q]} is full as a mentee-side 'either' person")
                     more = f", and {len(c) - 3} more" if len(c) > 3 else ""
-                    full_texts.append(f"all {len(c)} possible mentor{'s' if len(c) != 1 else ''} "
-                                      f"{'are' if len(c) != 1 else 'is'} full: " + "; ".join(shown) + more)
+                    full_texts.append(f"{_all(len(c), 'possible mentor')} {'are' if len(c) != 1 else 'is'} full: "
+                                      + "; ".join(shown) + more)
             else:
                 partners = graph.e[c]
                 taken = matched_as_mentee[partners] | (either[partners] & (load[partners] >= cap[partners]))
@@ -124,8 +136,8 @@ def explain(graph: CandidateGraph, chosen: np.ndarray, usable: np.ndarray, fixed
                         else:
                             shown.append(f"{ids[q]} is at capacity")
                     more = f", and {len(c) - 3} more" if len(c) > 3 else ""
-                    full_texts.append(f"all {len(c)} possible mentee{'s' if len(c) != 1 else ''} "
-                                      f"{'were' if len(c) != 1 else 'was'} matched elsewhere: " + "; ".join(shown) + more)
+                    full_texts.append(f"{_all(len(c), 'possible mentee')} {'were' if len(c) != 1 else 'was'} matched "
+                                      "elsewhere: " + "; ".join(shown) + more)
         if not free:
             rows.append((ids[p], role, "lost to capacity", "lost to capacity: " + "; ".join(full_texts)))
             continue

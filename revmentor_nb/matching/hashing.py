@@ -27,7 +27,8 @@ def frame_digest(df: pd.DataFrame | None) -> bytes:
     for k, (_, col) in enumerate(names):
         s = df[col]
         if s.dtype == object:
-            s = pd.Series([_cell(v) for v in s], dtype=object)
+            listy = any(isinstance(v, (list, tuple, np.ndarray)) for v in s.iloc[:200])
+            s = pd.Series([_cell(v) for v in s], dtype=object) if listy else s.fillna("").astype(str)
         colhash = pd.util.hash_pandas_object(s, index=False).to_numpy()
         rows = rows * np.uint64(1000003) ^ colhash ^ np.uint64(k)
     h.update(np.sort(rows).tobytes())

@@ -83,7 +83,7 @@ def check_locks(graph: CandidateGraph, locks: list[tuple[Any, str, str]], cap: n
             for rule in graph.rules:
                 if not verdict[rule.name][k]:
                     bad(row, "mentor_id", f"{people.ids[ia]} -> {people.ids[ib]}",
-                        f"lock breaks the rule {rule.name!r}: the mentor {rule.phrase.replace('are ', 'is ', 1).replace('have ', 'has ', 1)}",
+                        f"lock breaks the rule {rule.name!r}, which rejects partners who {rule.phrase}",
                         f"drop the lock or switch off {rule.name} in the matching rules")
         # capacity conflicts
         as_mentee = pd.Series([x[2] for x in ok_rows]).value_counts()

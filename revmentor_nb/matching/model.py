@@ -7,18 +7,23 @@ Model of record (maximise):  sum_j value_j x_j + sum_a obj_a y_a
   build the sparse matrix of any column subset and price every column left out.
 
 How the optimum is reached (``solve``):
-1. LP relaxation on a pool of columns (each mentee's best few), solved by HiGHS
-   (scipy.optimize.linprog). Its duals price *every* usable candidate; columns with
-   positive reduced cost join the pool and the LP is re-solved, until none is left. The
-   LP optimum D is then the LP optimum over all candidates (dual feasibility certificate).
-2. If the LP solution is integral it is optimal for the ILP (bound = D, gap 0). Without
-   side constraints the model is a bipartite b-matching, whose LP is integral: this is
-   the fast path.
-3. Otherwise, reduced-cost fixing: any solution using column j is worth at most D + r_j
-   (r_j <= 0 its reduced cost). CBC (through PuLP) solves the ILP on the columns with
-   r_j >= -tau; if its optimum z >= D - tau, every column left out is proven useless and z
-   is the optimum over all candidates; else tau widens to D - z and CBC runs once more,
-   which is then certified.
+1. LP relaxation on a pool of columns (each mentee's best few), solved by HiGHS (highspy,
+   warm-started as columns are added; scipy's linprog without it). Its duals price *every*
+   usable candidate; each mentee's and each mentor's best column with positive reduced cost
+   joins the pool and the LP is re-solved, until none is left (tolerance 1e-6 x the largest
+   pair value). The LP optimum D is then the LP optimum over all candidates: the duals are
+   feasible for every column (certificate); any slack within the tolerance is added to the
+   bound (each mentee's largest positive reduced cost).
+2. If the LP solution is integral it is optimal for the ILP (bound = D). Without 'either'
+   people and side constraints the model is a bipartite b-matching, whose LP is integral:
+   this is the fast path.
+3. Otherwise the bound stays D (it covers every candidate) and the ILP is solved by CBC
+   through PuLP on few columns: first the LP's integral pairs are kept and CBC settles the
+   people around its fractional pairs; if that is within ``mip_gap`` (default 1e-5) of D it
+   is the answer. Else reduced-cost fixing: a solution using column j is worth at most
+   D + r_j, so CBC solves on the columns with r_j >= -tau, the bound is max(CBC's bound on
+   those columns, D + the best reduced cost left out), and tau widens to D - z if needed.
+Status "optimal" means the relative gap to that bound is within ``mip_gap``.
 """
 from __future__ import annotations
 
@@ -49,8 +54,9 @@ class PersonMap:
     c0: float = 1.0
     c1: float = 0.0
 
-INT_TOL = 1e-6
 
+INT_TOL = 1e-6
+ALL_COLUMNS_BELOW = 5_000  # below this many usable candidates the first LP takes them all
 
 
 class SolveError(RuntimeError):
@@ -136,17 +142,20 @@ class LinearModel:
     def priced(self, idx: np.ndarray, pi: np.ndarray, cols: "Columns | None" = None) -> np.ndarray:
         """Reduced cost (maximisation sense) of candidate columns ``idx`` under row duals ``pi``."""
         c = cols if cols is not None else Columns.of(self, idx)
-        out = c.value.copy()
         pi_ext = np.r_[pi, 0.0]  # row -1 -> dual 0
+        n = self.graph.people.n
+        const = {"mentor": np.zeros(n), "mentee": np.zeros(n)}  # per-person dual sums, by side
+        slope = {"mentor": np.zeros(n), "mentee": np.zeros(n)}  # ... of the score-proportional part
         for pm in self.person_maps:
-            d = pi_ext[pm.rows]  # dual of each person's row (0 when none)
-            who = c.m if pm.side == "mentor" else c.e
+            d = pi_ext[pm.rows]
+            const[pm.side] += pm.c0 * d
             if pm.c1:
-                out += d[who] * (pm.c0 + pm.c1 * c.score)
-            elif pm.c0 == 1.0:
-                out += d[who]
-            else:
-                out += pm.c0 * d[who]
+                slope[pm.side] += pm.c1 * d
+        out = c.value + const["mentor"][c.m]
+        out += const["mentee"][c.e]
+        for side, who in (("mentor", c.m), ("mentee", c.e)):
+            if np.any(slope[side]):
+                out += slope[side][who] * c.score
         for fn in self.maps:
             r, coef = fn(c.m, c.e, c.score)
             out += np.where(r >= 0, pi_ext[r] * coef, 0.0)
@@ -205,6 +214,8 @@ class Solution:
     lp_columns: int = 0
     ilp_columns: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    pool: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # the LP's final columns
+    engine: object = field(default=None, repr=False)  # the LP engine, to warm-start a follow-up solve
 
 
 # ---------------------------------------------------------------------- LP
@@ -220,8 +231,17 @@ def _price_all(model: LinearModel, pi: np.ndarray, cols: Columns | None = None) 
 # ---------------------------------------------------------------------- ILP (PuLP + CBC)
 
 
+def _cbc_solver(pulp, **options):  # noqa: ANN001, ANN003, ANN202
+    """CBC through PuLP: a system CBC if installed, else the binary bundled with PuLP."""
+    bundled = getattr(getattr(pulp.apis, "coin_api", None), "pulp_cbc_path", None)
+    cmd = pulp.COIN_CMD(**options)
+    if not cmd.available() and bundled and os.path.exists(bundled):
+        cmd = pulp.COIN_CMD(path=bundled, **options)
+    return cmd
+
+
 def _cbc(model: LinearModel, idx: np.ndarray, time_limit: float | None, threads: int,
-         start: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, str, float | None]:
+         start: np.ndarray | None, gap: float = 0.0) -> tuple[np.ndarray, np.ndarray, str, float | None]:
     """Solve the ILP on columns ``idx`` (+ aux) with PuLP's CBC; (x, aux, status, cbc bound or None)."""
     import pulp
 
@@ -229,8 +249,9 @@ def _cbc(model: LinearModel, idx: np.ndarray, time_limit: float | None, threads:
     A = A.tocsr()
     n = len(idx)
     prob = pulp.LpProblem("revmentor_match", pulp.LpMaximize)
-    xs = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(n)]
-    ys = [pulp.LpVariable(f"y{a}", lowBound=lo, upBound=None if np.isinf(hi) else hi)
+    new_var = getattr(prob, "add_variable", None) or pulp.LpVariable  # PuLP >= 3.3 / older
+    xs = [new_var(f"x{j}", cat=pulp.LpBinary) for j in range(n)]
+    ys = [new_var(f"y{a}", lowBound=float(lo), upBound=None if np.isinf(hi) else float(hi))
           for a, (lo, hi) in enumerate(zip(model.aux_lb, model.aux_ub))]
     allv = xs + ys
     obj = np.concatenate([model.value[idx], np.asarray(model.aux_obj, dtype=float)])
@@ -246,9 +267,12 @@ def _cbc(model: LinearModel, idx: np.ndarray, time_limit: float | None, threads:
             xs[k].setInitialValue(float(v))
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "cbc.log")
-        solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, threads=threads, gapRel=0.0, gapAbs=0.0,
-                                   logPath=log, warmStart=start is not None)
-        prob.solve(solver)
+        solver = _cbc_solver(pulp, msg=False, timeLimit=time_limit, threads=threads, gapRel=gap, gapAbs=0.0,
+                             logPath=log, warmStart=start is not None, cuts=False)
+        try:
+            prob.solve(solver)
+        except (pulp.PulpSolverError, OSError):  # CBC missing or crashed: HiGHS (scipy) solves the same ILP
+            return _milp(model, idx, A, rhs, eq, time_limit, gap)
         text = open(log, encoding="utf-8", errors="replace").read() if os.path.exists(log) else ""
     st = pulp.LpStatus.get(prob.status, "Undefined")
     if st == "Infeasible":
@@ -257,19 +281,38 @@ def _cbc(model: LinearModel, idx: np.ndarray, time_limit: float | None, threads:
     y = np.array([v.value() or 0.0 for v in ys])
     optimal = "Result - Optimal solution found" in text or (st == "Optimal" and "Stopped" not in text)
     bound = None
-    mb = re.search(r"Lower bound:\s+(-?[\d.eE+]+)", text)
+    mb = re.search(r"(?:Upper|Lower) bound:\s+(-?[\d.eE+]+)", text)
     if mb:
-        bound = abs(float(mb.group(1)))  # CBC minimises -objective internally
+        bound = abs(float(mb.group(1)))  # CBC minimises -objective internally; the sign is lost
     if st != "Optimal" and prob.sol_status not in (1, 2):
         raise SolveError(f"CBC found no solution ({st}) within the time limit")
     return x, y, ("optimal" if optimal else "time_limit"), bound
+
+
+def _milp(model: LinearModel, idx: np.ndarray, A: sp.csr_matrix, rhs: np.ndarray, eq: np.ndarray,
+          time_limit: float | None, gap: float) -> tuple[np.ndarray, np.ndarray, str, float | None]:
+    """The same ILP with scipy's HiGHS MIP (fallback when CBC cannot run)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    n, n_aux = len(idx), len(model.aux_lb)
+    c = -np.concatenate([model.value[idx], np.asarray(model.aux_obj, dtype=float)])
+    lo = np.where(eq, rhs, -np.inf)
+    opts: dict = {"mip_rel_gap": gap}
+    if time_limit is not None:
+        opts["time_limit"] = float(time_limit)
+    res = milp(c, constraints=[LinearConstraint(A, lo, rhs)], integrality=np.r_[np.ones(n), np.zeros(n_aux)],
+               bounds=Bounds(np.r_[np.zeros(n), model.aux_lb], np.r_[np.ones(n), model.aux_ub]), options=opts)
+    if res.x is None:
+        raise SolveError(f"no solution found ({res.message})")
+    bound = -float(res.mip_dual_bound) if getattr(res, "mip_dual_bound", None) is not None else None
+    return res.x[:n], res.x[n:], ("optimal" if res.status == 0 else "time_limit"), bound
 
 
 # ---------------------------------------------------------------------- the certified solve
 
 
 def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = None, threads: int = 1,
-          max_rounds: int = 12) -> Solution:
+          max_rounds: int = 30, mip_gap: float = 1e-5, warm: object = None) -> Solution:
     """The model's optimum over all usable candidates, with its certificate (see module doc)."""
     t0 = time.perf_counter()
     secs: dict[str, float] = {}
@@ -280,6 +323,8 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
                         "no candidate pair is left to choose", seconds={"lp": 0.0})
     in_pool = np.zeros(len(model.value), dtype=bool)
     in_pool[pool] = True
+    if len(usable) <= ALL_COLUMNS_BELOW:  # small: one LP over every candidate, no pricing rounds
+        in_pool[usable] = True
     in_pool &= model.usable
     if not in_pool.any() and len(usable):
         in_pool[usable[: min(len(usable), 1000)]] = True
@@ -288,7 +333,12 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
     rounds = 0
     cols = Columns.of(model, usable)
     try:
-        eng = lp_engine(model, np.flatnonzero(in_pool), threads)
+        if warm is not None:  # the previous stage's LP, extended with this model's extra rows
+            eng = warm.extend(model)
+            in_pool[:] = False
+            in_pool[eng.idx] = True
+        else:
+            eng = lp_engine(model, np.flatnonzero(in_pool), threads)
         while True:
             rounds += 1
             lp = eng.solve()
@@ -316,43 +366,85 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
         cert = (f"LP relaxation integral; LP duals price all {len(cand):,} usable pairs "
                 f"(max reduced cost outside the {n_lp:,} LP columns: {slack:.1e})")
         return Solution(chosen, lp.aux, val, max(lp_bound, val), "optimal", "lp", cert, rounds, n_lp, 0,
-                        {**secs, "total": time.perf_counter() - t0})
+                        {**secs, "total": time.perf_counter() - t0}, np.sort(idx), eng)
     # ---- ILP with reduced-cost fixing
     t1 = time.perf_counter()
-    red_pos = np.full(len(model.value), -np.inf)
-    red_pos[cand] = red
-    tau = 1e-4 * scale
+    tau = min(mip_gap * abs(D), 1e-4 * scale)
     support = idx[lp.x > INT_TOL]
-    status, cbc_bound = "optimal", None
-    for attempt in range(2):
+    dive = _dive(model, idx, lp.x, cand, red, tau, time_limit, threads, mip_gap, lp_bound)
+    if dive is not None:  # rounding the few fractional pairs already meets the gap to the LP bound
+        chosen, aux, z, gap, n_free = dive
+        secs["ilp"] = time.perf_counter() - t1
+        cert = (f"LP bound {lp_bound:.6f} over all {len(cand):,} usable pairs; the LP's integral pairs kept and CBC "
+                f"settling the {n_free:,} pairs around its fractional ones found {z:.6f}; gap {gap:.2e} <= mip_gap "
+                f"{mip_gap:g}")
+        return Solution(chosen, aux, z, lp_bound, "optimal", "ilp-cbc", cert, rounds, n_lp, n_free,
+                        {**secs, "total": time.perf_counter() - t0}, np.sort(idx), eng)
+    start_set = np.zeros(0, dtype=np.int64)
+    for attempt in range(3):
         keep = np.zeros(len(model.value), dtype=bool)
-        keep[cand[red >= -tau]] = True
+        if attempt > 0:  # first try the LP's support alone: near-integral LPs round within the gap
+            keep[cand[red >= -tau]] = True
         keep[support] = True
         q = np.flatnonzero(keep)
         remaining = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - t0))
-        x, aux, status, cbc_bound = _cbc(model, q, remaining, threads, None)
+        start = np.isin(q, start_set).astype(float) if len(start_set) else None
+        x, aux, status, cbc_bound = _cbc(model, q, remaining, threads, start, gap=mip_gap)
         chosen = q[x > 0.5]
         z = float(model.value[chosen].sum() + np.dot(model.aux_obj, aux))
-        if z >= D - tau - 1e-9 * scale or status != "optimal":
+        excluded = ~keep[cand]
+        best_out = float(red[excluded].max()) if excluded.any() else -np.inf
+        worth_out = D + best_out  # no solution using a left-out pair is worth more
+        inner = cbc_bound if cbc_bound is not None else (z if status == "optimal" else D)
+        bound = max(z, min(lp_bound, max(inner, worth_out)))
+        gap = (bound - z) / max(abs(bound), 1e-12)
+        if gap <= mip_gap or status != "optimal":
             break
-        tau = (D - z) * (1 + 1e-6) + 1e-9 * scale
+        if attempt > 0:
+            tau = (D - z) * (1 + 1e-6) + 1e-9 * scale
+        start_set = chosen
     secs["ilp"] = time.perf_counter() - t1
-    excluded = ~keep[cand]
-    best_out = float(red[excluded].max()) if excluded.any() else -np.inf
-    worth_out = D + best_out  # no solution using a left-out pair is worth more
-    if status == "optimal":
-        certified = worth_out <= z + 1e-9 * scale
-        bound = z if certified else min(lp_bound, max(z, worth_out))
-        status = "optimal" if certified else "feasible"
-        cert = (f"LP bound {D:.6f} over all {len(cand):,} usable pairs; CBC optimal on the {len(q):,} pairs with "
-                f"reduced cost >= -{tau:.3g}; any solution using another pair is worth at most "
-                f"{worth_out:.6f} {'<=' if certified else '>'} {z:.6f}")
-    else:
-        inner = cbc_bound if cbc_bound is not None else D
-        bound = min(lp_bound, max(inner, worth_out, z))
-        cert = f"CBC stopped at the time limit on {len(q):,} pairs; bound from CBC and the LP reduced costs"
+    certified = status == "optimal" and gap <= mip_gap
+    status = "optimal" if certified else ("time_limit" if status == "time_limit" else "feasible")
+    cert = (f"LP bound {D:.6f} over all {len(cand):,} usable pairs; CBC on the {len(q):,} pairs with reduced cost "
+            f">= -{tau:.3g} found {z:.6f} (its bound {inner:.6f}); any solution using another pair is worth at most "
+            f"{worth_out:.6f}; gap {gap:.2e} {'<=' if certified else '>'} mip_gap {mip_gap:g}")
     return Solution(chosen, aux, z, bound, status, "ilp-cbc", cert, rounds, n_lp, len(q),
-                    {**secs, "total": time.perf_counter() - t0})
+                    {**secs, "total": time.perf_counter() - t0}, np.sort(idx), eng)
+
+
+def _dive(model: LinearModel, idx: np.ndarray, x: np.ndarray, cand: np.ndarray, red: np.ndarray, tau: float,
+          time_limit: float | None, threads: int, mip_gap: float, lp_bound: float
+          ) -> tuple[np.ndarray, np.ndarray, float, float, int] | None:
+    """Keep the LP's integral pairs, let CBC settle the people around its fractional ones.
+
+    A heuristic for the solution only: it is accepted when its value is within ``mip_gap``
+    of the LP bound (which covers every candidate), so the certificate is unchanged.
+    """
+    g = model.graph
+    frac = idx[(x > INT_TOL) & (x < 1 - INT_TOL)]
+    ones = idx[x >= 1 - INT_TOL]
+    if len(frac) == 0 or len(frac) > 2_000:
+        return None
+    touched = np.zeros(g.people.n, dtype=bool)
+    touched[g.m[frac]] = True
+    touched[g.e[frac]] = True
+    near = cand[(red >= -tau)]
+    near = near[touched[g.m[near]] | touched[g.e[near]]]
+    free_ones = ones[touched[g.m[ones]] | touched[g.e[ones]]]
+    keep_ones = np.setdiff1d(ones, free_ones)
+    q = np.union1d(np.union1d(frac, near), free_ones)
+    sub = LinearModel(**{**model.__dict__, "fixed": np.union1d(model.fixed, keep_ones)})
+    try:
+        xq, aux, status, _ = _cbc(sub, q, time_limit, threads, None, gap=mip_gap)
+    except SolveError:
+        return None
+    chosen = np.union1d(keep_ones, q[xq > 0.5])
+    z = float(model.value[chosen].sum() + np.dot(model.aux_obj, aux))
+    gap = (lp_bound - z) / max(abs(lp_bound), 1e-12)
+    if status != "optimal" or gap > mip_gap:
+        return None
+    return chosen, aux, z, gap, len(q)
 
 
 def _best_per_person(cols: Columns, viol: np.ndarray, red: np.ndarray) -> np.ndarray:

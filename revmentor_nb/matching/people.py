@@ -103,9 +103,11 @@ class People:
             if column not in self.frame.columns:
                 self._codes[column] = np.full(self.n, -1, dtype=np.int64)
             else:
-                vals = [norm_text(v) for v in self.frame[column]]
-                codes, _ = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=True)
-                self._codes[column] = codes.astype(np.int64)
+                raw = self.frame[column]
+                text = raw.astype("string").str.strip().str.casefold()
+                text = text.mask(text == "")
+                codes, _ = pd.factorize(text, use_na_sentinel=True)
+                self._codes[column] = np.asarray(codes, dtype=np.int64)
         return self._codes[column]
 
     def numbers(self, column: str) -> np.ndarray:
@@ -124,12 +126,12 @@ class People:
         """A boolean column (missing column or blank = ``default``)."""
         if column not in self.frame.columns:
             return np.full(self.n, default, dtype=bool)
-        return np.array([as_bool(v, default) for v in self.frame[column]], dtype=bool)
+        return np.array([as_bool(v, default) for v in self.frame[column].tolist()], dtype=bool)
 
     def lists(self, column: str) -> ListColumn:
         """A list column as an indicator matrix (shared vocabulary within the column)."""
         if column not in self._lists:
-            raw = self.frame[column] if column in self.frame.columns else pd.Series([[]] * self.n)
+            raw = self.frame[column].tolist() if column in self.frame.columns else [[]] * self.n
             items = [as_list(v) for v in raw]
             vocab = self._vocab  # one vocabulary for every list column, so columns compare
             rows, cols = [], []

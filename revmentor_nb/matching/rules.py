@@ -14,7 +14,7 @@ import pandas as pd
 from ..org import ancestor_codes, manager_map
 from .block import Block
 from .config import RuleSpec
-from .people import People, norm_text
+from .people import People
 
 Test = Callable[[Block], np.ndarray]
 
@@ -167,6 +167,23 @@ COMPILERS: dict[str, Callable[[RuleSpec, People, RuleData], Rule]] = {
 }
 
 
+def missing_columns(specs: list[RuleSpec], people: People) -> list[tuple[str, str]]:
+    """(rule name, column) for every column a rule needs that the participants lack."""
+    out = []
+    for s in specs:
+        cols = {"overlap": [s.mentor_column, s.mentee_column]}.get(s.kind, [s.column])
+        for c in cols:
+            if c is None:
+                continue
+            if s.kind == "gap":
+                if people.n and np.isnan(people.numbers(c)).all():
+                    out.append((s.name, c))
+                continue
+            if not people.has(c):
+                out.append((s.name, c))
+    return out
+
+
 def compile_rules(specs: list[RuleSpec], people: People, data: RuleData) -> list[Rule]:
     """The rule table compiled against these people, in table order."""
     return [COMPILERS[s.kind](s, people, data) for s in specs]
@@ -180,7 +197,11 @@ def exclusion_keys(exclusions: pd.DataFrame | None, people: People) -> tuple[np.
     a_col = cols.get("person_a", cols.get("mentor_id"))
     b_col = cols.get("person_b", cols.get("mentee_id"))
     if a_col is None or b_col is None:
-        raise KeyError("exclusions need columns person_a and person_b")
+        from .errors import MatchInputError, problems_frame
+
+        raise MatchInputError(problems_frame([dict(file="exclusions", row=None, column="person_a/person_b", value="",
+                                                   problem="exclusions need columns person_a and person_b",
+                                                   fix="name the two columns person_a and person_b")]))
     keys, notes = [], []
     for a, b in zip(exclusions[a_col], exclusions[b_col]):
         ia, ib = people.index_of(a), people.index_of(b)
@@ -191,18 +212,24 @@ def exclusion_keys(exclusions: pd.DataFrame | None, people: People) -> tuple[np.
     return np.unique(np.asarray(keys, dtype=np.int64)), notes
 
 
+def _ids(s: pd.Series) -> pd.Series:
+    """Ids as trimmed text, None when blank (vectorised)."""
+    t = s.astype("string").str.strip()
+    return t.mask(t == "").astype(object).where(t.notna() & (t != ""), None)
+
+
 def rule_data(people: People, roster: pd.DataFrame | None, exclusions: pd.DataFrame | None) -> tuple[RuleData, list[str]]:
     """The extra inputs rules need, from the roster and exclusions tables."""
     keys, notes = exclusion_keys(exclusions, people)
     frame = people.frame
     parts = frame[["person_id", "manager_id"]] if "manager_id" in frame.columns else None
-    if roster is not None and len(roster):
-        r = roster.copy()
-        r.columns = [str(c).strip().casefold() for c in r.columns]
-        roster = r
-        if "manager_id" in roster.columns:
-            roster = roster.assign(manager_id=[None if norm_text(v) is None else str(v).strip() for v in roster["manager_id"]],
-                                   person_id=[str(v).strip() for v in roster["person_id"]])
     if parts is not None:
-        parts = parts.assign(manager_id=[None if norm_text(v) is None else str(v).strip() for v in parts["manager_id"]])
+        parts = parts.assign(manager_id=_ids(parts["manager_id"]))
+    if roster is not None and len(roster):
+        cols = {str(c).strip().casefold(): c for c in roster.columns}
+        if "person_id" in cols and "manager_id" in cols:
+            roster = pd.DataFrame({"person_id": _ids(roster[cols["person_id"]]),
+                                   "manager_id": _ids(roster[cols["manager_id"]])})
+        else:
+            roster = None
     return RuleData(keys, manager_map(parts, roster)), notes

@@ -40,7 +40,7 @@ def check_validity(result: "MatchResult") -> pd.DataFrame:
     for name, ok in g.check(m, e).items():
         rule = next(r for r in g.rules if r.name == name)
         for k in np.flatnonzero(~ok):
-            out.append((*ids[k], name, f"partners {rule.phrase}"))
+            out.append((*ids[k], name, f"breaks the rule: partners who {rule.phrase}"))
     cap = run.capacity()
     either = people.role == "either"
     load = np.bincount(m, minlength=people.n) + np.where(either, np.bincount(e, minlength=people.n), 0)
