@@ -111,7 +111,10 @@ class Run:
             stages.append(sol)
             min_pairs = len(sol.chosen) + len(fixed)
         base = self._model(value, usable, fixed, cap_left, min_pairs=min_pairs)
-        sol = solve(base, g.pool, time_limit=time_limit, threads=s.solver.threads, mip_gap=s.solver.mip_gap)
+        # the second stage starts from a pool holding the first stage's answer, so its pairs floor is feasible
+        # from the first LP on (column generation cannot price from an infeasible restricted LP)
+        pool = g.pool if not stages else np.union1d(np.union1d(g.pool, stages[0].pool), stages[0].chosen)
+        sol = solve(base, pool, time_limit=time_limit, threads=s.solver.threads, mip_gap=s.solver.mip_gap)
         stages.append(sol)
         groups: list[FairGroup] = []
         mix_info: list = []
