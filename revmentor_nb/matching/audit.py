@@ -2,9 +2,9 @@
 
 Groups are formed per role (mentor / mentee / either) for the sensitive attributes
 (gender, ethnicity, age_band) and for department, location and grade. A group of fewer
-than k consenting people shows no figures (NaN, ``suppressed`` True); when exactly one
-group of a dimension is suppressed, the next smallest is suppressed too, so the hidden
-one cannot be worked out from the role's total.
+than k consenting people shows no figures (NaN, ``suppressed`` True); hidden groups of a
+dimension and role are joined by the next smallest until they hide at least k people, so
+no hidden group can be worked out from the role's total (``suppression.suppress``).
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..suppression import suppress
 from .people import norm_text
 
 if TYPE_CHECKING:
@@ -78,17 +79,10 @@ def audit(result: "MatchResult", k: int = 5) -> Audit:
         empty = pd.DataFrame(columns=cols)
         return Audit(k, empty, pd.DataFrame(columns=["dimension", "sensitive", "role", "group", "metric", "value",
                                                      "suppressed"]))
-    t = pd.DataFrame(rows)
-    t["suppressed"] = t["n"] < k
-    for _, grp in t.groupby(["dimension", "role"], sort=False):
-        sup = grp["suppressed"]
-        if sup.sum() == 1 and len(grp) > 2:
-            nxt = grp.loc[~sup, "n"].sort_values(kind="stable").index[0]
-            t.loc[nxt, "suppressed"] = True
+    t = suppress(pd.DataFrame(rows), k, "n", values=["matched", "match_rate", "mean_fit"],
+                 partition=["dimension", "role"])
     t["n"] = t["n"].astype("Int64")
     t["matched"] = t["matched"].astype("Int64")
-    t.loc[t["suppressed"], ["n", "matched"]] = pd.NA
-    t.loc[t["suppressed"], ["match_rate", "mean_fit"]] = np.nan
     t = t[cols].reset_index(drop=True)
     long = t.melt(id_vars=["dimension", "sensitive", "role", "group", "suppressed"],
                   value_vars=["match_rate", "mean_fit"], var_name="metric", value_name="value")
