@@ -12,6 +12,7 @@ import re
 from string import Template
 
 from .design import ProgramDesign
+from .markdown import to_html as markdown_to_html
 
 PLACEHOLDERS: tuple[str, ...] = ("mentor_name", "mentee_name", "mentor_id", "mentee_id", "topics", "goals",
                                  "first_meeting")
@@ -82,31 +83,6 @@ def _as_text(value: object) -> str:
     return text or BLANK
 
 
-def _markdown_to_html(text: str) -> str:
-    """Headings, bullet lists and paragraphs of already-escaped text as HTML."""
-    out: list[str] = []
-    in_list = False
-    for line in text.splitlines():
-        if line.startswith("- "):
-            if not in_list:
-                out.append("<ul>")
-                in_list = True
-            out.append(f"<li>{line[2:]}</li>")
-            continue
-        if in_list:
-            out.append("</ul>")
-            in_list = False
-        if line.startswith("## "):
-            out.append(f"<h3>{line[3:]}</h3>")
-        elif line.startswith("# "):
-            out.append(f"<h2>{line[2:]}</h2>")
-        elif line.strip():
-            out.append(f"<p>{line}</p>")
-    if in_list:
-        out.append("</ul>")
-    return "\n".join(out)
-
-
 def fill_agreement(template: str, pair: dict[str, object], *, as_html: bool = True) -> str:
     """One pair's agreement: placeholders filled (missing ones left as a blank line), escaped for HTML by default."""
     values = {key: _as_text(pair.get(key)) for key in PLACEHOLDERS}
@@ -116,4 +92,4 @@ def fill_agreement(template: str, pair: dict[str, object], *, as_html: bool = Tr
     escaped = {k: html.escape(v) for k, v in values.items()}
     body = Template(html.escape(template, quote=False)).safe_substitute(escaped)
     body = re.sub(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}", BLANK, body)  # an unknown placeholder never shows as code
-    return f'<div class="rm-agreement">\n{_markdown_to_html(body)}\n</div>'
+    return f'<div class="rm-agreement">\n{markdown_to_html(body, escape=False)}\n</div>'

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .agreement import agreement_template, fill_agreement
 from .export import write_csv, write_xlsx
+from .markdown import to_html as markdown_to_html
 
 if TYPE_CHECKING:
     from .design import ProgramDesign
@@ -180,30 +181,6 @@ def _html_page(title: str, body_html: str) -> str:
     return _PAGE.format(title=html.escape(title), body=body_html)
 
 
-def _md_to_html(text: str) -> str:
-    """Headings, bullets and paragraphs of Markdown text, every piece escaped."""
-    out, in_list = [], False
-    for line in text.splitlines():
-        if line.startswith("- "):
-            if not in_list:
-                out.append("<ul>")
-                in_list = True
-            out.append(f"<li>{html.escape(line[2:])}</li>")
-            continue
-        if in_list:
-            out.append("</ul>")
-            in_list = False
-        if line.startswith("## "):
-            out.append(f"<h3>{html.escape(line[3:])}</h3>")
-        elif line.startswith("# "):
-            out.append(f"<h2>{html.escape(line[2:])}</h2>")
-        elif line.strip():
-            out.append(f"<p>{html.escape(line)}</p>")
-    if in_list:
-        out.append("</ul>")
-    return "\n".join(out)
-
-
 @dataclass(frozen=True)
 class Outputs:
     """What ``write_outputs`` wrote: the folder and the main files."""
@@ -257,7 +234,7 @@ def write_outputs(ws: "Workspace", run_id: str, pairs: pd.DataFrame, unmatched: 
                  f"agreements/{stem}.html": _html_page(f"Mentoring agreement: {names}",
                                                        fill_agreement(template, pair, as_html=True)),
                  f"intros/{stem}.md": note,
-                 f"intros/{stem}.html": _html_page(f"Introduction: {names}", _md_to_html(note))}
+                 f"intros/{stem}.html": _html_page(f"Introduction: {names}", markdown_to_html(note))}
         for rel, text in files.items():
             (work / rel).write_text(text, encoding="utf-8")
         stems.append(stem)

@@ -1,0 +1,30 @@
+"""The little Markdown our agreements and notes use (headings, bullets, paragraphs) as HTML."""
+from __future__ import annotations
+
+import html
+
+
+def to_html(text: str, *, escape: bool = True) -> str:
+    """Headings (#, ##), bullet lists (- ) and paragraphs as HTML; ``escape=False`` for text escaped already."""
+    esc = html.escape if escape else (lambda s: s)
+    out: list[str] = []
+    in_list = False
+    for line in text.splitlines():
+        if line.startswith("- "):
+            if not in_list:
+                out.append("<ul>")
+                in_list = True
+            out.append(f"<li>{esc(line[2:])}</li>")
+            continue
+        if in_list:
+            out.append("</ul>")
+            in_list = False
+        if line.startswith("## "):
+            out.append(f"<h3>{esc(line[3:])}</h3>")
+        elif line.startswith("# "):
+            out.append(f"<h2>{esc(line[2:])}</h2>")
+        elif line.strip():
+            out.append(f"<p>{esc(line)}</p>")
+    if in_list:
+        out.append("</ul>")
+    return "\n".join(out)
