@@ -21,23 +21,31 @@ How it works (one module per step):
 - ``explain``, ``audit``, ``stability``, ``validity``, ``tradeoff``: reasons, fairness audit,
   blocking pairs, re-checks and the trade-off curve on top of a result.
 
-People who signed up as ``either`` are candidates on both sides: one capacity covers their
-pairs as mentor and as mentee, they are a mentee at most once, never paired with
-themselves, and two 'either' people are paired at most once. With them the LP may be
-fractional; the ILP path then settles it.
+Capacity on both sides (``capacity``): a mentor takes up to ``capacity`` mentees, a mentee
+up to ``capacity`` mentors (default 1); "everyone gets one before anyone gets a second" is
+a priority tier in the objective (``tiers``), never a hard constraint. People who signed up
+as ``either`` are candidates on both sides: one total covers their pairs as mentor and as
+mentee (``mentor_capacity`` / ``mentee_capacity`` cap each side; as mentee once by
+default), never paired with themselves nor with another sign-up of the same person
+(``roster_id``, or the roster's e-mail), and two 'either' people are paired at most once.
+With them the LP may be fractional; the ILP path then settles it. ``clearing_round``
+re-matches the people a published match left out, with named rules relaxed for that round;
+``preset(NAME)`` gives the keyword arguments of a published rule set.
 """
 from __future__ import annotations
 
 from .audit import Audit
 from .config import (FairnessSettings, GradeGap, MatchRules, MatchSettings, MatchWeights, MixCap, RuleSpec,
                      SolverSettings, TermSpec, resolve_settings)
+from .clearing import clearing_round
 from .engine import match, prepare
 from .errors import MatchInputError
+from .presets import PRESETS, preset
 from .result import MatchResult
 from .tradeoff import tradeoff
 
 __all__ = [
-    "Audit", "FairnessSettings", "GradeGap", "MatchInputError", "MatchResult", "MatchRules", "MatchSettings",
+    "Audit", "PRESETS", "clearing_round", "preset", "FairnessSettings", "GradeGap", "MatchInputError", "MatchResult", "MatchRules", "MatchSettings",
     "MatchWeights", "MixCap", "RuleSpec", "SolverSettings", "TermSpec", "match", "prepare", "resolve_settings",
     "tradeoff",
 ]

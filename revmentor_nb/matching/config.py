@@ -30,11 +30,12 @@ class RuleSpec(_Strict):
     mentor on an ordered column within [min, max]; ``direction: mentor_senior`` flips it),
     ``overlap`` (at least ``min_shared`` items of a mentor list column in a mentee list
     column), ``line`` (no reporting line within ``levels``), ``location`` (same ``column``
-    unless both ``remote_column``), ``exclusion`` (the exclusions table).
+    unless both ``remote_column``), ``exclusion`` (the exclusions table), ``identity`` (never
+    the same human being: added by the matcher itself when two sign-ups share a roster identity).
     """
 
     name: str
-    kind: Literal["different", "same", "gap", "overlap", "line", "location", "exclusion"]
+    kind: Literal["different", "same", "gap", "overlap", "line", "location", "exclusion", "identity"]
     column: str | None = None
     mentor_column: str | None = None
     mentee_column: str | None = None
@@ -241,11 +242,15 @@ class SolverSettings(_Strict):
     time_limit: float | None = Field(120.0, gt=0, description="seconds for CBC (status 'time_limit' with an honest bound if hit); None = no limit")
     threads: int = Field(1, ge=1)
     mip_gap: float = Field(1e-5, ge=0, lt=1, description="relative gap at which an ILP answer counts as optimal")
+    method: Literal["auto", "lp"] = Field(
+        "auto", description="auto: a model without side constraints is solved as a min-cost flow (OR-tools) when "
+                            "installed; lp: always LP column generation (+ CBC)")
 
 
 class MatchSettings(_Strict):
-    """The matching section of program.yaml."""
+    """The matching section of program.yaml (``preset: NAME`` starts from a published rule set)."""
 
+    preset: str | None = Field(None, description="start from a published rule set (see matching.presets)")
     mode: Literal["one-way", "two-way"] = "one-way"
     rules: MatchRules = Field(default_factory=MatchRules)
     weights: MatchWeights = Field(default_factory=MatchWeights)
@@ -255,9 +260,27 @@ class MatchSettings(_Strict):
     )
     fairness: FairnessSettings | None = None
     load_cap: int | None = Field(None, ge=1, description="most mentees any mentor takes, whatever their capacity")
+    mentee_cap: int | None = Field(None, ge=1, description="most mentors any mentee gets, whatever they asked for")
+    tiers: Literal["mentees", "both", "off"] = Field(
+        "mentees",
+        description="everyone gets one before anyone gets a second: each person's k-th pair is worth "
+                    "2 x the largest score less than their (k-1)-th, for mentees, for both sides, or off",
+    )
     mix: list[MixCap] = Field(default_factory=list)
     k: int = Field(5, ge=1, description="smallest group the audit shows")
     solver: SolverSettings = Field(default_factory=SolverSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apply_preset(cls, data: Any) -> Any:
+        """``preset: NAME`` fills every key the section does not set itself, merged key by key."""
+        if not isinstance(data, dict) or not data.get("preset"):
+            return data
+        from .presets import preset_settings
+
+        own = dict(data)
+        base = preset_settings(own["preset"])
+        return _merge(base, own)
 
     def rule_table(self) -> list[RuleSpec]:
         """The enabled hard rules as data."""
@@ -271,6 +294,14 @@ class MatchSettings(_Strict):
     def max_score(self) -> float:
         """The largest score any pair can reach (sum of weight x max component)."""
         return float(sum(t.weight * t.max_value for t in self.term_table()))
+
+    def tier_step(self) -> float:
+        """Priority step between a person's k-th and (k+1)-th pair: twice the largest possible score.
+
+        Bigger than any score, so moving a mentor from someone's second pair to someone else's
+        first always pays; a step in the objective, never a constraint that could be infeasible.
+        """
+        return 2.0 * max(self.max_score, 1e-3)
 
     def pair_bonus(self) -> float:
         """Objective bonus per pair for ``most_pairs`` < 1 (s/(1-s) x the largest possible score)."""

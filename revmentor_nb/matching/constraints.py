@@ -10,31 +10,92 @@ from dataclasses import dataclass
 import numpy as np
 
 from .candidates import CandidateGraph
+from .capacity import Capacity
 from .config import FairnessSettings, MixCap
 from .model import LinearModel
 from .people import norm_text
 
 
-def capacity_rows(model: LinearModel, cap_left: np.ndarray) -> None:
-    """Each mentee at most one mentor; each mentor at most capacity; 'either' people share one capacity.
+@dataclass(frozen=True)
+class Tiers:
+    """Priority tiers: a person's k-th pair is worth ``step`` less than their (k-1)-th.
 
-    A person with role ``either`` may be placed on both sides: their pairs as mentor plus
-    their pairs as mentee count against one capacity, they are a mentee at most once, and
+    Every pair on a tiered side carries the first tier's bonus ``(top - 1) x step`` in its
+    value; auxiliary columns t[p, k] in [0, 1] (k >= 2) pay ``(k - 1) x step`` back when p
+    takes a k-th pair. The LP stays a network flow (parallel arcs of rising cost), so it
+    stays integral. ``top`` is the largest capacity on that side (1 = no tiers).
+    """
+
+    step: float = 0.0
+    top_mentee: int = 1
+    top_mentor: int = 1
+
+    def bonus(self, side: str) -> float:
+        """The first tier's bonus on one side."""
+        top = self.top_mentee if side == "mentee" else self.top_mentor
+        return (top - 1) * self.step
+
+    def value(self, counts: np.ndarray, side: str) -> float:
+        """The tier bonus earned by these per-person pair counts on one side: sum over k <= count of (top - k) x step."""
+        top = self.top_mentee if side == "mentee" else self.top_mentor
+        if top <= 1 or self.step == 0:
+            return 0.0
+        c = np.minimum(np.asarray(counts, dtype=np.float64), top)
+        return float(self.step * np.sum(c * top - c * (c + 1) / 2))
+
+
+def tiers_for(setting: str, step: float, caps: Capacity, live: np.ndarray) -> Tiers:
+    """The tiers of a run: which sides are tiered (setting) and their largest capacity among ``live`` people."""
+    if setting == "off":
+        return Tiers()
+    top_e = int(caps.mentee[live].max(initial=1))
+    top_m = int(caps.mentor[live].max(initial=1)) if setting == "both" else 1
+    return Tiers(step, max(top_e, 1), max(top_m, 1))
+
+
+def capacity_rows(model: LinearModel, caps: Capacity, used: Capacity, tiers: Tiers | None = None) -> None:
+    """Each person within their capacity as mentee, as mentor and in all; tiers on a side where asked.
+
+    ``used`` is what locked pairs already take. A person with role ``either`` may be placed on
+    both sides: their pairs as mentor plus their pairs as mentee count against one total, and
     two 'either' people are paired at most once (never both ways).
     """
     g = model.graph
     n = g.people.n
-    r_mentee = np.full(n, -1, dtype=np.int64)
-    r_mentee[g.mentee_side] = model.add_rows(np.ones(len(g.mentee_side))) + np.arange(len(g.mentee_side))
-    r_cap = np.full(n, -1, dtype=np.int64)
-    r_cap[g.mentor_side] = model.add_rows(cap_left[g.mentor_side]) + np.arange(len(g.mentor_side))
+    tiers = tiers or Tiers()
+    left = caps.minus(used)
+    model.caps, model.room = caps, left
+    for side, members, top in (("mentee", g.mentee_side, tiers.top_mentee), ("mentor", g.mentor_side, tiers.top_mentor)):
+        # rows in whole-capacity terms: the model moves locked pairs to the right-hand side itself
+        cap_s = caps.mentee if side == "mentee" else caps.mentor
+        used_s = used.mentee if side == "mentee" else used.mentor
+        tiered = np.isin(members, members[cap_s[members] >= 2]) if top >= 2 else np.zeros(len(members), dtype=bool)
+        rhs = np.where(tiered, 1.0, cap_s[members]).astype(np.float64)
+        rows = np.full(n, -1, dtype=np.int64)
+        rows[members] = model.add_rows(rhs) + np.arange(len(members))
+        model.add_person_map(side, rows)
+        model.network_rows[side] = rows
+        who_t = members[tiered]
+        if len(who_t):
+            ks = [np.arange(2, int(cap_s[p]) + 1) for p in who_t]
+            who = np.repeat(who_t, [len(k) for k in ks])
+            k = np.concatenate(ks)
+            # tiers a person's locked pairs already fill cost nothing more: they are paid for by the locks
+            cost = np.where(k <= used_s[who], 0.0, (k - 1) * tiers.step)
+            names = [f"tier:{side}:{p}:{kk}" for p, kk in zip(who, k)]
+            start = model.add_aux(np.zeros(len(k)), np.ones(len(k)), -cost, names, rows[who], np.arange(len(k)),
+                                  -np.ones(len(k)))
+            model.tier_aux.extend(range(start, start + len(k)))
     either = g.people.role == "either"
-    r_cap_as_mentee = np.where(either, r_cap, -1)
-    model.add_person_map("mentee", r_mentee)
-    model.add_person_map("mentor", r_cap)
+    need_total = either & (caps.total < caps.mentor + caps.mentee)
+    if need_total.any():
+        r_tot = np.full(n, -1, dtype=np.int64)
+        who = np.flatnonzero(need_total)
+        r_tot[who] = model.add_rows(caps.total[who]) + np.arange(len(who))
+        model.add_person_map("mentor", r_tot)
+        model.add_person_map("mentee", r_tot)
     if either.any():
-        model.add_person_map("mentee", r_cap_as_mentee)
-        _pair_once_rows(model, either & (cap_left >= 2))
+        _pair_once_rows(model, either & (caps.total >= 2))
 
 
 def _pair_once_rows(model: LinearModel, big: np.ndarray) -> None:
@@ -141,7 +202,7 @@ def fairness_rows(model: LinearModel, groups: list[FairGroup], rate_ref: dict[st
     g = model.graph
     people = g.people
     n = people.n
-    pure_mentee = people.role == "mentee"
+    pure_mentee = (people.role == "mentee") & (people.cap_mentee <= 1)  # their pair count is 0/1 already
     # z_p <= sum of p's pairs: 'p is matched' for everyone but pure mentees (whose sum is 0/1 already)
     need_z = np.zeros(n, dtype=bool)
     if fairness.max_rate_gap is not None:

@@ -14,14 +14,17 @@ import numpy as np
 import pandas as pd
 
 from .candidates import CandidateGraph, generate
-from .config import MatchRules, MatchSettings, MatchWeights, resolve_settings
-from .constraints import FairGroup, capacity_rows, fair_groups, fairness_rows, min_pairs_rows, mix_rows
+from .config import MatchRules, MatchSettings, MatchWeights, RuleSpec, resolve_settings
+from .capacity import Capacity
+from .constraints import (FairGroup, Tiers, capacity_rows, fair_groups, fairness_rows, min_pairs_rows, mix_rows,
+                          tiers_for)
 from .errors import MatchInputError, problems_frame
 from .hashing import inputs_digest
 from .locks import check_locks, lock_pairs
 from .model import LinearModel, Solution, SolveError, solve
-from .people import encode
-from .rules import compile_rules, missing_columns, rule_data
+from .people import People, encode
+from .relax import relax_rules
+from .rules import compile_rules, identity_codes, missing_columns, rule_data
 from .scoring import compile_terms
 
 EPS = 1e-6  # tie-break perturbation, relative to the largest possible score
@@ -44,6 +47,9 @@ class Run:
     frames: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     build_seconds: float = 0.0
+    may_mentee: np.ndarray | None = None  # bool per person: may take a new mentor (clearing rounds); None = all
+    relaxed: dict[str, Any] = field(default_factory=dict)  # rules relaxed for this round (clearing rounds)
+    original_rules: list = field(default_factory=list)  # the programme's own rule table (clearing rounds)
     _eps: np.ndarray | None = None
 
     @property
@@ -65,12 +71,13 @@ class Run:
             mask[j[j >= 0]] = True
         return mask
 
+    def caps(self) -> Capacity:
+        """Pairs allowed per person as mentor, as mentee and in all (declared, under the programme caps)."""
+        return Capacity.of(self.graph.people, self.settings.load_cap, self.settings.mentee_cap)
+
     def capacity(self) -> np.ndarray:
-        """Effective capacity per person (declared, capped by load_cap)."""
-        cap = self.graph.people.capacity.copy()
-        if self.settings.load_cap is not None:
-            cap = np.minimum(cap, self.settings.load_cap)
-        return cap
+        """Pairs allowed per person in all (both roles together)."""
+        return self.caps().total
 
     def solve(self, *, most_pairs: float | None = None, time_limit: float | None = None) -> "MatchResult":
         """Solve this run (optionally at another most-pairs setting) into a MatchResult."""
@@ -79,42 +86,44 @@ class Run:
         t0 = time.perf_counter()
         s = self.settings if most_pairs is None else self.settings.model_copy(update={"most_pairs": most_pairs})
         g = self.graph
-        cap = self.capacity()
-        fixed = check_locks(g, self.locks, cap)
+        caps = self.caps()
+        fixed = check_locks(g, self.locks, caps)
         forbidden = self.forbidden_mask()
         if len(fixed) and forbidden[fixed].any():
             bad = [f"{g.people.ids[g.m[j]]} -> {g.people.ids[g.e[j]]}" for j in fixed[forbidden[fixed]]]
             raise MatchInputError(problems_frame([dict(file="locks", row=None, column="mentor_id", value=b,
                                                        problem="pair is both locked and forbidden",
                                                        fix="drop the lock or the forbid") for b in bad]))
-        people = g.people
-        load = np.bincount(g.m[fixed], minlength=people.n)
-        either = people.role == "either"
-        load = load + np.where(either, np.bincount(g.e[fixed], minlength=people.n), 0)
-        cap_left = cap - load
-        locked_mentee = np.zeros(people.n, dtype=bool)
-        locked_mentee[g.e[fixed]] = True
-        usable = ~forbidden & ~locked_mentee[g.e] & (cap_left[g.m] > 0) & (~either[g.e] | (cap_left[g.e] > 0))
+        used = caps.used(g.m[fixed], g.e[fixed])
+        usable = ~forbidden & caps.room_as_mentor(used)[g.m] & caps.room_as_mentee(used)[g.e]
         usable[fixed] = False
+        if self.may_mentee is not None:  # a clearing round: only the unmatched mentees may take new mentors
+            usable &= self.may_mentee[g.e]
+        live = np.zeros(g.people.n, dtype=bool)
+        live[g.m[usable]] = True
+        live[g.e[usable]] = True
+        live[g.m[fixed]] = True
+        live[g.e[fixed]] = True
+        tiers = tiers_for(s.tiers, s.tier_step(), caps, live)
         time_limit = time_limit if time_limit is not None else s.solver.time_limit
         lexicographic = s.most_pairs >= 1.0
         bonus = 0.0 if lexicographic else s.pair_bonus()
-        value = g.score + bonus + self.eps
+        value = g.score + bonus + self.eps + tiers.bonus("mentee") + tiers.bonus("mentor")
         stages: list[Solution] = []
         min_pairs = None
         if lexicographic:  # stage 1: as many pairs as possible (under the hard mix caps too)
             ones = np.ones(g.n) + self.eps * 1e-3
-            first = self._model(ones, usable, fixed, cap_left)
+            first = self._model(ones, usable, fixed, caps, used, Tiers())
             mix_rows(first, s.mix)
             sol = solve(first, g.pool, time_limit=time_limit,
-                        threads=s.solver.threads, mip_gap=s.solver.mip_gap)
+                        threads=s.solver.threads, mip_gap=s.solver.mip_gap, method=s.solver.method)
             stages.append(sol)
             min_pairs = len(sol.chosen) + len(fixed)
-        base = self._model(value, usable, fixed, cap_left, min_pairs=min_pairs)
+        base = self._model(value, usable, fixed, caps, used, tiers, min_pairs=min_pairs)
         # the second stage starts from a pool holding the first stage's answer, so its pairs floor is feasible
         # from the first LP on (column generation cannot price from an infeasible restricted LP)
         pool = g.pool if not stages else np.union1d(np.union1d(g.pool, stages[0].pool), stages[0].chosen)
-        sol = solve(base, pool, time_limit=time_limit, threads=s.solver.threads, mip_gap=s.solver.mip_gap)
+        sol = solve(base, pool, time_limit=time_limit, threads=s.solver.threads, mip_gap=s.solver.mip_gap, method=s.solver.method)
         stages.append(sol)
         groups: list[FairGroup] = []
         mix_info: list = []
@@ -127,7 +136,7 @@ class Run:
                 groups = fair_groups(g, matchable, s.fairness, s.k)
                 refs = self._references(chosen, matchable)
             penalty = s.fairness.penalty * float(np.max(value[usable], initial=1.0)) if s.fairness else 0.0
-            model = self._model(value, usable, fixed, cap_left, min_pairs=min_pairs)
+            model = self._model(value, usable, fixed, caps, used, tiers, min_pairs=min_pairs)
             if groups:
                 fairness_rows(model, groups, {"mentee": refs["rate_mentee"], "mentor": refs["rate_mentor"]},
                               refs["fit"], s.fairness, penalty)
@@ -135,7 +144,7 @@ class Run:
             if model.side_rows and not _meets(model, chosen, g):
                 try:
                     sol = solve(model, np.union1d(sol.pool, sol.chosen), time_limit=time_limit,
-                                threads=s.solver.threads, mip_gap=s.solver.mip_gap, warm=sol.engine)
+                                threads=s.solver.threads, mip_gap=s.solver.mip_gap, method=s.solver.method, warm=sol.engine)
                 except SolveError as exc:
                     raise MatchInputError(problems_frame([dict(
                         file="settings", row=None, column="matching.mix", value="",
@@ -149,14 +158,14 @@ class Run:
                 stages.append(sol)
             base = model
         seconds = time.perf_counter() - t0
-        return build_result(self, s, base, sol, stages, fixed, usable, cap, bonus, groups, mix_info, refs,
+        return build_result(self, s, base, sol, stages, fixed, usable, caps, bonus, tiers, groups, mix_info, refs,
                             solve_seconds=seconds)
 
-    def _model(self, value: np.ndarray, usable: np.ndarray, fixed: np.ndarray, cap_left: np.ndarray,
-               min_pairs: int | None = None) -> LinearModel:
-        """The base model: capacity rows (+ the most-pairs floor of the lexicographic second stage)."""
+    def _model(self, value: np.ndarray, usable: np.ndarray, fixed: np.ndarray, caps: Capacity, used: Capacity,
+               tiers: Tiers, min_pairs: int | None = None) -> LinearModel:
+        """The base model: capacity rows with tiers (+ the most-pairs floor of the lexicographic second stage)."""
         model = LinearModel(self.graph, value, usable, fixed)
-        capacity_rows(model, self.capacity())
+        capacity_rows(model, caps, used, tiers)
         if min_pairs is not None:
             min_pairs_rows(model, min_pairs)
         return model
@@ -192,12 +201,17 @@ def _meets(model: LinearModel, chosen: np.ndarray, graph: CandidateGraph) -> boo
     matched = np.zeros(graph.people.n, dtype=bool)
     matched[graph.m[chosen]] = True
     matched[graph.e[chosen]] = True
+    all_pairs = np.asarray(chosen, dtype=np.int64)  # locks included
     aux = np.zeros(len(model.aux_lb))
     for a, name in enumerate(model.aux_name):
         if name == "total_pairs":
             aux[a] = len(chosen)
         elif name.startswith("matched:"):
             aux[a] = float(matched[graph.people.index_of(name.split(":", 1)[1])])
+        elif name.startswith("tier:"):
+            _, side, p, k = name.split(":")
+            cnt = np.count_nonzero((graph.e if side == "mentee" else graph.m)[all_pairs] == int(p))
+            aux[a] = float(cnt >= int(k))
     for rows, cols, coefs in model.aux_entries:
         np.add.at(act, rows, coefs * aux[cols])
     b = np.asarray(model.rhs)
@@ -210,8 +224,11 @@ def prepare(participants: pd.DataFrame, *, roster: pd.DataFrame | None = None,
             exclusions: pd.DataFrame | None = None, locks: pd.DataFrame | None = None,
             rules: MatchRules | dict[str, Any] | None = None, weights: MatchWeights | dict[str, Any] | None = None,
             settings: MatchSettings | dict[str, Any] | None = None, seed: int = 0,
-            forbid: Iterable[tuple[str, str]] = ()) -> Run:
-    """Validate the inputs and build the candidate graph (everything but the solve)."""
+            forbid: Iterable[tuple[str, str]] = (), relax: dict[str, Any] | None = None) -> Run:
+    """Validate the inputs and build the candidate graph (everything but the solve).
+
+    ``relax`` (clearing rounds) relaxes named rules for this run only; see ``relax.relax_rules``.
+    """
     t0 = time.perf_counter()
     try:
         s = resolve_settings(settings, rules, weights)
@@ -219,13 +236,17 @@ def prepare(participants: pd.DataFrame, *, roster: pd.DataFrame | None = None,
         raise MatchInputError(problems_frame(_settings_problems(exc))) from None
     people = encode(participants, consent_rule=s.rules.consent)
     data, notes = rule_data(people, roster, exclusions)
-    lacking = missing_columns(s.rule_table(), people)
+    people.identity = identity_codes(people, roster)
+    own_specs = rule_table(s, people)
+    specs, relaxed = relax_rules(own_specs, relax)
+    lacking = missing_columns(specs, people)
     if lacking:
         raise MatchInputError(problems_frame([dict(
             file="participants", row=None, column=col, value="", problem=f"the rule {name!r} needs the column {col!r}",
             fix=f"add the column or switch the rule off in the matching settings") for name, col in lacking]))
     try:
-        rule_objs = compile_rules(s.rule_table(), people, data)
+        rule_objs = compile_rules(specs, people, data)
+        own_rules = compile_rules([x for x in own_specs if x.name in relaxed], people, data) if relaxed else []
         terms = compile_terms(s.term_table(), people)
     except ValueError as exc:
         raise MatchInputError(problems_frame(_settings_problems(exc))) from None
@@ -237,7 +258,17 @@ def prepare(participants: pd.DataFrame, *, roster: pd.DataFrame | None = None,
         lines = roster[[cols[c] for c in ("person_id", "manager_id") if c in cols]]
     frames = {"inputs": inputs_digest(participants, lines, exclusions)}
     return Run(graph, s, seed, lock_pairs(locks), [tuple(map(str, p)) for p in forbid], frames, notes,
-               build_seconds=time.perf_counter() - t0)
+               build_seconds=time.perf_counter() - t0, relaxed=relaxed, original_rules=own_rules)
+
+
+SAME_PERSON = RuleSpec(name="same_person", kind="identity")
+
+
+def rule_table(settings: MatchSettings, people: "People") -> list[RuleSpec]:
+    """The programme's rule table, led by ``same_person`` when two sign-ups are one human being."""
+    specs = settings.rule_table()
+    shared = len(np.unique(people.identity)) < people.n
+    return ([SAME_PERSON] if shared else []) + specs
 
 
 def _settings_problems(exc: Exception) -> list[dict[str, Any]]:
@@ -256,18 +287,19 @@ def _settings_problems(exc: Exception) -> list[dict[str, Any]]:
 def match(participants: pd.DataFrame, *, roster: pd.DataFrame | None = None, exclusions: pd.DataFrame | None = None,
           locks: pd.DataFrame | None = None, rules: MatchRules | dict[str, Any] | None = None,
           weights: MatchWeights | dict[str, Any] | None = None, settings: MatchSettings | dict[str, Any] | None = None,
-          seed: int = 0, time_limit: float | None = None) -> "MatchResult":
+          seed: int = 0, time_limit: float | None = None, relax: dict[str, Any] | None = None) -> "MatchResult":
     """The provably optimal matching of mentors to mentees under the programme's rules.
 
     ``participants`` is the loader's DataFrame; ``roster`` traces reporting lines through
     people who did not sign up; ``exclusions`` (person_a, person_b) are never paired;
     ``locks`` (mentor_id, mentee_id) are always paired. ``rules``/``weights`` override the
     ``settings`` (default: ``MatchSettings()``). Conflicting inputs raise MatchInputError
-    with a problems table. ``seed`` only changes how exact ties are broken.
+    with a problems table. ``seed`` only changes how exact ties are broken. ``relax``
+    relaxes named rules for this run only (see ``clearing_round`` for the usual use).
     """
     t0 = time.perf_counter()
     run = prepare(participants, roster=roster, exclusions=exclusions, locks=locks, rules=rules, weights=weights,
-                  settings=settings, seed=seed)
+                  settings=settings, seed=seed, relax=relax)
     result = run.solve(time_limit=time_limit)
     object.__setattr__(result, "seconds", time.perf_counter() - t0)
     return result

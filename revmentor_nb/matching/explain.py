@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .candidates import CandidateGraph
+from .capacity import Capacity
 
 UNMATCHED_COLUMNS = ["person_id", "role", "cause", "reason"]
 
@@ -56,16 +57,15 @@ def _ruled_out(graph: CandidateGraph, p: int, side: str, unusable: int) -> str:
     return f"{word} is ruled out: " + "; ".join(parts)
 
 
-def explain(graph: CandidateGraph, chosen: np.ndarray, usable: np.ndarray, fixed: np.ndarray, cap: np.ndarray,
+def explain(graph: CandidateGraph, chosen: np.ndarray, usable: np.ndarray, fixed: np.ndarray, cap: "Capacity",
             side_constraints: bool, most_pairs: float) -> pd.DataFrame:
     """The unmatched table: person_id, role, cause, reason (one row per unmatched participant)."""
     people = graph.people
     n = people.n
     m_all, e_all = graph.m[chosen], graph.e[chosen]
     either = people.role == "either"
-    load = np.bincount(m_all, minlength=n) + np.where(either, np.bincount(e_all, minlength=n), 0)
-    matched_as_mentee = np.zeros(n, dtype=bool)
-    matched_as_mentee[e_all] = True
+    used = cap.used(m_all, e_all)
+    room_m, room_e = cap.room_as_mentor(used), cap.room_as_mentee(used)
     matched = (np.bincount(m_all, minlength=n) + np.bincount(e_all, minlength=n)) > 0
     took: dict[int, list[int]] = {}
     for j in chosen:
@@ -105,7 +105,7 @@ def explain(graph: CandidateGraph, chosen: np.ndarray, usable: np.ndarray, fixed
             c = c[np.argsort(-graph.score[c], kind="stable")]
             if s == "mentee":
                 partners = graph.m[c]
-                busy = load[partners] >= cap[partners]
+                busy = ~room_m[partners]
                 free += [ids[q] for q in partners[~busy]]
                 if busy.all():
                     shown = []
@@ -123,7 +123,7 @@ def explain(graph: CandidateGraph, chosen: np.ndarray, usable: np.ndarray, fixed
                                       + "; ".join(shown) + more)
             else:
                 partners = graph.e[c]
-                taken = matched_as_mentee[partners] | (either[partners] & (load[partners] >= cap[partners]))
+                taken = ~room_e[partners]
                 free += [ids[q] for q in partners[~taken]]
                 if taken.all():
                     shown = []

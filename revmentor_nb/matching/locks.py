@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .candidates import CandidateGraph
+from .capacity import Capacity
 from .errors import MatchInputError, problems_frame
 
 
@@ -40,7 +41,7 @@ def lock_pairs(locks: pd.DataFrame | None) -> list[tuple[Any, str, str]]:
     return out
 
 
-def check_locks(graph: CandidateGraph, locks: list[tuple[Any, str, str]], cap: np.ndarray) -> np.ndarray:
+def check_locks(graph: CandidateGraph, locks: list[tuple[Any, str, str]], cap: "Capacity") -> np.ndarray:
     """Candidate indices of the locked pairs; raises MatchInputError listing every conflict."""
     people = graph.people
     problems: list[dict[str, Any]] = []
@@ -85,18 +86,14 @@ def check_locks(graph: CandidateGraph, locks: list[tuple[Any, str, str]], cap: n
                     bad(row, "mentor_id", f"{people.ids[ia]} -> {people.ids[ib]}",
                         f"lock breaks the rule {rule.name!r}, which rejects partners who {rule.phrase}",
                         f"drop the lock or switch off {rule.name} in the matching rules")
-        # capacity conflicts
-        as_mentee = pd.Series([x[2] for x in ok_rows]).value_counts()
-        for p, cnt in as_mentee[as_mentee > 1].items():
-            rows = [x[0] for x in ok_rows if x[2] == p]
+        # capacity conflicts: as mentor, as mentee and in all
+        used = cap.used(m, e)
+        for p, what, have, allowed in cap.over(used):
+            rows = [x[0] for x in ok_rows
+                    if (what != "as mentee" and x[1] == p) or (what != "as mentor" and x[2] == p)]
+            col = "mentee_id" if what == "as mentee" else "mentor_id"
             for r in rows:
-                bad(r, "mentee_id", people.ids[p], f"{people.ids[p]} is locked to {cnt} mentors; a mentee has one",
-                    "keep one of these locks")
-        load = np.bincount(m, minlength=people.n) + np.where(people.role == "either", np.bincount(e, minlength=people.n), 0)
-        for p in np.flatnonzero(load > cap):
-            rows = [x[0] for x in ok_rows if x[1] == p or (people.role[p] == "either" and x[2] == p)]
-            for r in rows:
-                bad(r, "mentor_id", people.ids[p], f"{people.ids[p]} has {load[p]} locked pairs but capacity {cap[p]}",
+                bad(r, col, people.ids[p], f"{people.ids[p]} has {have} locked pairs {what} but capacity {allowed}",
                     "drop locks or raise their capacity")
         pairs = {(x[1], x[2]) for x in ok_rows}
         for row, ia, ib in ok_rows:

@@ -38,6 +38,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .candidates import CandidateGraph
+from .flow import is_network, solve_flow
 from .lp import LPInfeasible
 from .lp import engine as lp_engine
 
@@ -81,6 +82,10 @@ class LinearModel:
     aux_name: list[str] = field(default_factory=list)
     aux_entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     side_rows: int = 0  # rows other than capacity / one-per-mentee
+    tier_aux: list[int] = field(default_factory=list)  # auxiliaries that are priority tiers (not penalties)
+    caps: object = None  # Capacity of the run (set by capacity_rows)
+    network_rows: dict[str, np.ndarray] = field(default_factory=dict)  # person rows per side (set by capacity_rows)
+    room: object = None  # Capacity left after the locks (set by capacity_rows)
 
     @property
     def n_rows(self) -> int:
@@ -312,8 +317,12 @@ def _milp(model: LinearModel, idx: np.ndarray, A: sp.csr_matrix, rhs: np.ndarray
 
 
 def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = None, threads: int = 1,
-          max_rounds: int = 30, mip_gap: float = 1e-5, warm: object = None) -> Solution:
-    """The model's optimum over all usable candidates, with its certificate (see module doc)."""
+          max_rounds: int = 30, mip_gap: float = 1e-5, warm: object = None, method: str = "auto") -> Solution:
+    """The model's optimum over all usable candidates, with its certificate (see module doc).
+
+    ``method``: "auto" solves a pure network model (no side rows) as a min-cost flow when
+    OR-tools is installed, everything else by LP column generation (+ CBC); "lp" forces the latter.
+    """
     t0 = time.perf_counter()
     secs: dict[str, float] = {}
     usable = np.flatnonzero(model.usable)
@@ -321,6 +330,10 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
     if len(usable) == 0 and n_aux == 0:
         return Solution(np.zeros(0, np.int64), np.zeros(0), 0.0, 0.0, "optimal", "empty",
                         "no candidate pair is left to choose", seconds={"lp": 0.0})
+    if method != "lp" and is_network(model):  # a bipartite b-matching with tiers: exact min-cost flow
+        sol = solve_flow(model)
+        if sol is not None:
+            return sol
     in_pool = np.zeros(len(model.value), dtype=bool)
     in_pool[pool] = True
     if len(usable) <= ALL_COLUMNS_BELOW:  # small: one LP over every candidate, no pricing rounds
@@ -381,7 +394,7 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
         return Solution(chosen, aux, z, lp_bound, "optimal", "ilp-cbc", cert, rounds, n_lp, n_free,
                         {**secs, "total": time.perf_counter() - t0}, np.sort(idx), eng)
     start_set = np.zeros(0, dtype=np.int64)
-    for attempt in range(3):
+    for attempt in range(4):
         keep = np.zeros(len(model.value), dtype=bool)
         if attempt > 0:  # first try the LP's support alone: near-integral LPs round within the gap
             keep[cand[red >= -tau]] = True
@@ -389,7 +402,13 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
         q = np.flatnonzero(keep)
         remaining = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - t0))
         start = np.isin(q, start_set).astype(float) if len(start_set) else None
-        x, aux, status, cbc_bound = _cbc(model, q, remaining, threads, start, gap=mip_gap)
+        try:
+            x, aux, status, cbc_bound = _cbc(model, q, remaining, threads, start, gap=mip_gap)
+        except SolveError:
+            if len(q) >= len(cand):  # every usable pair was there: truly infeasible
+                raise
+            tau = np.inf  # a restricted column set may admit no integer point (e.g. a pairs floor): widen to all
+            continue
         chosen = q[x > 0.5]
         z = float(model.value[chosen].sum() + np.dot(model.aux_obj, aux))
         excluded = ~keep[cand]
@@ -462,11 +481,17 @@ def _best_per_person(cols: Columns, viol: np.ndarray, red: np.ndarray) -> np.nda
 
 
 def _per_mentee_slack(model: LinearModel, idx: np.ndarray, pos: np.ndarray) -> float:
-    """Sum over mentees of the largest positive reduced cost left out (each mentee takes one pair)."""
+    """Sum over mentees of (pairs they may still take) x their largest positive reduced cost left out.
+
+    Any LP solution over all columns gains at most sum_j r_j x_j over the left-out columns j, and a
+    mentee's columns sum to at most their room, so this bounds the gap between D and the full LP.
+    """
     if len(idx) == 0 or not np.any(pos > 0):
         return 0.0
     sel = pos > 0
     e = model.graph.e[idx[sel]]
     best = np.zeros(model.graph.people.n)
     np.maximum.at(best, e, pos[sel])
-    return float(best.sum())
+    room = getattr(model.room, "mentee", None)
+    weight = np.maximum(room, 1) if room is not None else 1
+    return float(np.sum(best * weight))

@@ -72,10 +72,13 @@ class People:
     frame: pd.DataFrame  # the participants, sorted by id, index 0..n-1
     role: np.ndarray  # object array: mentor / mentee / either
     consent: np.ndarray  # bool
-    capacity: np.ndarray  # int64
+    capacity: np.ndarray  # int64: most pairs in all (both roles together)
     remote_ok: np.ndarray  # bool
     can_mentor: np.ndarray  # bool: role mentor or either
     can_mentee: np.ndarray  # bool: role mentee or either
+    cap_mentor: np.ndarray = field(default=None)  # type: ignore[assignment]  # int64: most pairs as mentor
+    cap_mentee: np.ndarray = field(default=None)  # type: ignore[assignment]  # int64: most pairs as mentee
+    identity: np.ndarray = field(default=None)  # type: ignore[assignment]  # int64: one code per human being
     _codes: dict[str, np.ndarray] = field(default_factory=dict)
     _nums: dict[str, np.ndarray] = field(default_factory=dict)
     _lists: dict[str, ListColumn] = field(default_factory=dict)
@@ -220,25 +223,64 @@ def encode(participants: pd.DataFrame, *, consent_rule: bool = True, load_cap: i
         for r in df.loc[df["person_id"] == pid, "_row"]:
             problems.append(dict(file="participants", row=r, column="person_id", value=pid,
                                  problem="duplicate person_id", fix="make every person_id unique"))
-    cap = pd.to_numeric(df["capacity"], errors="coerce") if "capacity" in df.columns else pd.Series(1, index=df.index)
-    bad_cap = cap.notna() & (cap < 1)
-    for r, v in zip(df.loc[bad_cap, "_row"], cap[bad_cap]):
-        problems.append(dict(file="participants", row=r, column="capacity", value=v,
-                             problem="capacity below 1", fix="use an integer >= 1 (or leave blank for 1)"))
+    caps = {c: (pd.to_numeric(df[c].astype(object), errors="coerce").astype("float64") if c in df.columns
+                else pd.Series(np.nan, index=df.index, dtype="float64"))
+            for c in ("capacity", "mentor_capacity", "mentee_capacity")}
+    for col, low in (("capacity", 1), ("mentor_capacity", 0), ("mentee_capacity", 0)):
+        raw = df[col] if col in df.columns else None
+        vals = caps[col]
+        bad = (vals.notna() & ((vals < low) | (vals != vals.round())))
+        if raw is not None:
+            bad |= vals.isna() & pd.Series([norm_text(v) is not None for v in raw], index=df.index)
+        for r, v in zip(df.loc[bad, "_row"], (raw if raw is not None else vals)[bad]):
+            problems.append(dict(file="participants", row=r, column=col, value=v,
+                                 problem=f"{col} is not a whole number >= {low}",
+                                 fix=f"use an integer >= {low} (or leave blank for the default)"))
     if problems:
         raise MatchInputError(problems_frame(problems))
-    df["capacity"] = cap.fillna(1).astype(np.int64)
+    df["capacity"] = caps["capacity"]
+    df["mentor_capacity"] = caps["mentor_capacity"]
+    df["mentee_capacity"] = caps["mentee_capacity"]
     df = df.sort_values("person_id", kind="stable").reset_index(drop=True)
     ids = df["person_id"].to_numpy(dtype=object)
     role = df["role"].to_numpy(dtype=object)
-    capacity = df["capacity"].to_numpy(dtype=np.int64)
+    cap_mentor, cap_mentee, capacity = side_capacities(role, df["capacity"].to_numpy(dtype=np.float64),
+                                                       df["mentor_capacity"].to_numpy(dtype=np.float64),
+                                                       df["mentee_capacity"].to_numpy(dtype=np.float64))
     if load_cap is not None:
-        capacity = np.minimum(capacity, load_cap)
+        cap_mentor = np.minimum(cap_mentor, load_cap)
     consent = (np.array([as_bool(v, False) for v in df["consent"]], dtype=bool)
                if "consent" in df.columns else np.ones(len(df), dtype=bool))
     remote = (np.array([as_bool(v, True) for v in df["remote_ok"]], dtype=bool)
               if "remote_ok" in df.columns else np.ones(len(df), dtype=bool))
-    return People(
+    people = People(
         ids=ids, frame=df, role=role, consent=consent, capacity=capacity, remote_ok=remote,
         can_mentor=np.isin(role, ["mentor", "either"]), can_mentee=np.isin(role, ["mentee", "either"]),
+        cap_mentor=cap_mentor, cap_mentee=cap_mentee,
     )
+    people.identity = np.arange(people.n, dtype=np.int64)
+    return people
+
+
+def side_capacities(role: np.ndarray, capacity: np.ndarray, mentor_capacity: np.ndarray,
+                    mentee_capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(most pairs as mentor, as mentee, in all) per person from the capacity columns (NaN = blank).
+
+    ``capacity`` is what a person asked for: mentees for a mentor, mentors for a mentee, and
+    for an ``either`` sign-up the total over both roles. ``mentor_capacity`` / ``mentee_capacity``
+    cap one side; an ``either`` person is a mentee at most once unless ``mentee_capacity`` says more.
+    """
+    def pick(*cols: np.ndarray, default: float) -> np.ndarray:
+        out = np.full(len(role), default, dtype=np.float64)
+        for c in reversed(cols):
+            out = np.where(np.isnan(c), out, c)
+        return out
+
+    is_m, is_e, is_x = role == "mentor", role == "mentee", role == "either"
+    total_x = pick(capacity, default=1.0)
+    as_mentor = np.where(is_m, pick(mentor_capacity, capacity, default=1.0),
+                         np.where(is_x, np.minimum(pick(mentor_capacity, capacity, default=1.0), total_x), 0.0))
+    as_mentee = np.where(is_e, pick(mentee_capacity, capacity, default=1.0),
+                         np.where(is_x, np.minimum(pick(mentee_capacity, default=1.0), total_x), 0.0))
+    total = np.where(is_x, total_x, as_mentor + as_mentee)
+    return as_mentor.astype(np.int64), as_mentee.astype(np.int64), total.astype(np.int64)

@@ -14,11 +14,14 @@ from .hashing import data_hash
 
 if TYPE_CHECKING:
     from .audit import Audit
+    from .capacity import Capacity
+    from .constraints import Tiers
     from .constraints import FairGroup
     from .engine import Run
     from .model import LinearModel, Solution
 
 PAIR_ID_COLUMNS = ["mentor_id", "mentee_id", "score"]
+RELAXED_COLUMNS = ["mentor_id", "mentee_id", "rule", "programme_rule", "this_round"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class MatchResult:
     fairness: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    tier_step: float = 0.0
+    relaxed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RELAXED_COLUMNS))
     _run: Any = field(default=None, repr=False, compare=False)
     _chosen: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
     _usable: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
@@ -153,8 +158,8 @@ class MatchResult:
 
 
 def build_result(run: "Run", s: MatchSettings, model: "LinearModel", sol: "Solution", stages: list["Solution"],
-                 fixed: np.ndarray, usable: np.ndarray, cap: np.ndarray, bonus: float, groups: list["FairGroup"],
-                 mix_info: list, refs: dict[str, float], solve_seconds: float) -> MatchResult:
+                 fixed: np.ndarray, usable: np.ndarray, caps: "Capacity", bonus: float, tiers: "Tiers",
+                 groups: list["FairGroup"], mix_info: list, refs: dict[str, float], solve_seconds: float) -> MatchResult:
     """Assemble the MatchResult of a solve."""
     g = run.graph
     people = g.people
@@ -172,13 +177,24 @@ def build_result(run: "Run", s: MatchSettings, model: "LinearModel", sol: "Solut
     pairs["shared_topics"] = [people.shared_items(int(a), int(b), "offers", "wants") for a, b in zip(g.m[chosen], g.e[chosen])]
     pairs["locked"] = locked[chosen]
     pairs = pairs.sort_values(["mentor_id", "mentee_id"], kind="stable").reset_index(drop=True)
-    penalty = float(np.dot(model.aux_obj, sol.aux)) if len(model.aux_obj) and len(sol.aux) else 0.0
-    objective = float(g.score[chosen].sum() + bonus * len(chosen) + penalty)
-    fixed_value = float(g.score[fixed].sum() + bonus * len(fixed))
+    penalty = 0.0
+    if len(model.aux_obj) and len(sol.aux):
+        weights = np.asarray(model.aux_obj, dtype=np.float64).copy()
+        weights[np.asarray(model.tier_aux, dtype=np.int64)] = 0.0  # tiers are counted from the pairs below
+        penalty = float(np.dot(weights, sol.aux))
+    n = people.n
+
+    def tier_value(idx: np.ndarray) -> float:
+        return (tiers.value(np.bincount(g.e[idx], minlength=n), "mentee")
+                + tiers.value(np.bincount(g.m[idx], minlength=n), "mentor"))
+
+    objective = float(g.score[chosen].sum() + bonus * len(chosen) + tier_value(chosen) + penalty)
+    fixed_value = float(g.score[fixed].sum() + bonus * len(fixed) + tier_value(fixed))
     bound = max(objective, float(sol.bound + fixed_value))
     gap = (bound - objective) / max(abs(bound), 1e-12) if bound else 0.0
-    unmatched = explain(g, chosen, usable, fixed, cap, side_constraints=bool(groups or mix_info),
+    unmatched = explain(g, chosen, usable, fixed, caps, side_constraints=bool(groups or mix_info),
                         most_pairs=s.most_pairs)
+    relaxed = relaxed_table(run, chosen, fixed)
     rejected = g.rejected.copy()
     if run.forbid:
         forbidden = run.forbidden_mask()
@@ -189,12 +205,17 @@ def build_result(run: "Run", s: MatchSettings, model: "LinearModel", sol: "Solut
     for i, st in enumerate(stages):
         for k, v in st.seconds.items():
             timings[f"stage{i}_{k}"] = v
-    hash_ = data_hash(run.frames["inputs"], run.locks, run.forbid, s.model_dump(mode="json"), run.seed)
+    hashed = s.model_dump(mode="json")
+    if run.relaxed or run.may_mentee is not None:  # a clearing round hashes what it relaxed and who could join
+        hashed["_round"] = {"relax": {k: list(v) for k, v in run.relaxed.items()},
+                            "closed": [] if run.may_mentee is None else run.graph.people.ids[~run.may_mentee].tolist()}
+    hash_ = data_hash(run.frames["inputs"], run.locks, run.forbid, hashed, run.seed)
     method = "+".join(st.method for st in stages)
     return MatchResult(
         pairs=pairs, unmatched=unmatched, rejected=rejected, status=sol.status, objective=objective, bound=bound,
         gap=float(gap), seconds=solve_seconds, data_hash=hash_, settings=s.model_copy(deep=True), method=method,
         certificate=sol.certificate, pair_bonus=bonus, fairness=fairness, notes=tuple(run.notes), timings=timings,
+        tier_step=tiers.step if (tiers.top_mentee > 1 or tiers.top_mentor > 1) else 0.0, relaxed=relaxed,
         _run=run, _chosen=chosen, _usable=usable, _fixed=fixed,
     )
 
@@ -223,3 +244,25 @@ def _fairness_table(g, chosen: np.ndarray, groups: list["FairGroup"], sol: "Solu
                          mean_fit=float(fits.mean()) if len(fits) else np.nan, fit_floor=grp.fit_floor,
                          shortfall=round(short, 9)))
     return pd.DataFrame(rows, columns=cols)
+
+
+def relaxed_table(run: "Run", chosen: np.ndarray, fixed: np.ndarray) -> pd.DataFrame:
+    """New pairs of a clearing round that the programme's own rules would reject, and which rule was relaxed."""
+    if not run.relaxed or not run.original_rules:
+        return pd.DataFrame(columns=RELAXED_COLUMNS)
+    g = run.graph
+    new = np.setdiff1d(chosen, fixed)
+    if len(new) == 0:
+        return pd.DataFrame(columns=RELAXED_COLUMNS)
+    from .block import Block
+
+    blk = Block(g.people, g.m[new], g.e[new], dense=False)
+    rows = []
+    for rule in run.original_rules:
+        if rule.name not in run.relaxed:
+            continue
+        ok = np.asarray(rule.allowed(blk), dtype=bool)
+        before, after = run.relaxed[rule.name]
+        for j in new[~ok]:
+            rows.append((g.people.ids[g.m[j]], g.people.ids[g.e[j]], rule.name, before, after))
+    return pd.DataFrame(rows, columns=RELAXED_COLUMNS).sort_values(["mentor_id", "mentee_id", "rule"]).reset_index(drop=True)

@@ -14,7 +14,7 @@ import pandas as pd
 from ..org import ancestor_codes, manager_map
 from .block import Block
 from .config import RuleSpec
-from .people import People
+from .people import People, norm_text
 
 Test = Callable[[Block], np.ndarray]
 
@@ -156,7 +156,17 @@ def _exclusion(spec: RuleSpec, people: People, data: RuleData) -> Rule:
     return Rule(spec, test, "are excluded from pairing with them")
 
 
+def _identity(spec: RuleSpec, people: People, data: RuleData) -> Rule:
+    ident = people.identity
+
+    def test(b: Block) -> np.ndarray:
+        return b.m(ident) != b.e(ident)
+
+    return Rule(spec, test, "are the same person (one roster identity, another sign-up)")
+
+
 COMPILERS: dict[str, Callable[[RuleSpec, People, RuleData], Rule]] = {
+    "identity": _identity,
     "different": _different,
     "same": _same,
     "gap": _gap,
@@ -171,7 +181,7 @@ def missing_columns(specs: list[RuleSpec], people: People) -> list[tuple[str, st
     """(rule name, column) for every column a rule needs that the participants lack."""
     out = []
     for s in specs:
-        cols = {"overlap": [s.mentor_column, s.mentee_column]}.get(s.kind, [s.column])
+        cols = {"overlap": [s.mentor_column, s.mentee_column], "identity": []}.get(s.kind, [s.column])
         for c in cols:
             if c is None:
                 continue
@@ -233,3 +243,34 @@ def rule_data(people: People, roster: pd.DataFrame | None, exclusions: pd.DataFr
         else:
             roster = None
     return RuleData(keys, manager_map(parts, roster)), notes
+
+
+def identity_codes(people: People, roster: pd.DataFrame | None) -> np.ndarray:
+    """One code per human being: a sign-up's ``roster_id``, else the roster person with its e-mail, else its id.
+
+    Two sign-ups with one code are the same person (e.g. one who used two e-mail addresses)
+    and are never paired with each other.
+    """
+    frame = people.frame
+    keys = [str(p) for p in people.ids]
+    by_email: dict[str, str] = {}
+    if roster is not None and len(roster):
+        cols = {str(c).strip().casefold(): c for c in roster.columns}
+        pid, em = cols.get("person_id"), cols.get("email", cols.get("emails"))
+        if pid is not None and em is not None:
+            for who, cell in zip(roster[pid], roster[em]):
+                if norm_text(who) is None:
+                    continue
+                for addr in (cell if isinstance(cell, (list, tuple)) else str(cell or "").replace(",", ";").split(";")):
+                    a = norm_text(addr)
+                    if a and a not in ("nan", "<na>"):
+                        by_email[a] = str(who).strip()
+    emails = frame["email"].tolist() if "email" in frame.columns else [None] * people.n
+    rids = frame["roster_id"].tolist() if "roster_id" in frame.columns else [None] * people.n
+    for i, (rid, mail) in enumerate(zip(rids, emails)):
+        if norm_text(rid) is not None:
+            keys[i] = str(rid).strip()
+        elif norm_text(mail) is not None and norm_text(mail) in by_email:
+            keys[i] = by_email[norm_text(mail)]
+    codes, _ = pd.factorize(pd.Series(keys, dtype=object))
+    return np.asarray(codes, dtype=np.int64)

@@ -44,7 +44,7 @@ def blocking_pairs(result: "MatchResult") -> pd.DataFrame:
     mentees_of: dict[int, list[int]] = {}
     for j in chosen:
         mentees_of.setdefault(int(g.m[j]), []).append(int(g.e[j]))
-    cap = run.capacity()
+    caps = run.caps()
     live = result._usable.copy()
     live[result._fixed] = True
     in_chosen = set(zip(g.m[chosen].tolist(), g.e[chosen].tolist()))
@@ -64,8 +64,8 @@ def blocking_pairs(result: "MatchResult") -> pd.DataFrame:
             if r_me is None:
                 continue
             have = mentees_of.get(m, [])
-            load = len(have) + (1 if people.role[m] == "either" and m in mentor_of else 0)
-            if load >= cap[m]:
+            as_mentee = int(np.count_nonzero(g.e[chosen] == m))
+            if len(have) >= caps.mentor[m] or len(have) + as_mentee >= caps.total[m]:
                 worst_rank = max((ranks[m].get(x, worst) for x in have), default=worst)
                 if not r_me < worst_rank:
                     continue

@@ -29,8 +29,12 @@ class Instance:
 
 def instance(seed: int = 0, n_mentors: int = 20, n_mentees: int = 24, n_either: int = 0, n_topics: int = 12,
              n_others: int = 30, consent_rate: float = 0.95, max_capacity: int = 2,
-             n_exclusions: int = 3, preferences: bool = False) -> Instance:
-    """A random programme: junior mentors, senior mentees, a roster with managers above them."""
+             n_exclusions: int = 3, preferences: bool = False, mentee_max_capacity: int = 1) -> Instance:
+    """A random programme: junior mentors, senior mentees, a roster with managers above them.
+
+    Mentees ask for up to ``mentee_max_capacity`` mentors (default one); mentors and
+    'either' sign-ups for up to ``max_capacity`` pairs.
+    """
     rng = np.random.default_rng(seed)
     n = n_mentors + n_mentees + n_either
     roles = ["mentor"] * n_mentors + ["mentee"] * n_mentees + ["either"] * n_either
@@ -58,7 +62,8 @@ def instance(seed: int = 0, n_mentors: int = 20, n_mentees: int = 24, n_either: 
             location=str(rng.choice(SITES)), remote_ok=bool(rng.random() < 0.6),
             offers=pick(topics, 1, 4) if roles[i] != "mentee" else pick(topics, 0, 2),
             wants=pick(topics, 1, 3) if roles[i] != "mentor" else pick(topics, 0, 2),
-            interests=pick(INTERESTS, 0, 3), capacity=int(rng.integers(1, max_capacity + 1)),
+            interests=pick(INTERESTS, 0, 3),
+            capacity=min(int(rng.integers(1, max_capacity + 1)), mentee_max_capacity if roles[i] == "mentee" else 10**9),
             consent=bool(rng.random() < consent_rate),
             gender=str(rng.choice(["woman", "man", "non-binary"], p=[0.48, 0.48, 0.04])),
             ethnicity=str(rng.choice(["White", "Asian", "Black", "Mixed", "Other"], p=[0.6, 0.15, 0.12, 0.08, 0.05])),

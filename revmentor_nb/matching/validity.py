@@ -41,14 +41,9 @@ def check_validity(result: "MatchResult") -> pd.DataFrame:
         rule = next(r for r in g.rules if r.name == name)
         for k in np.flatnonzero(~ok):
             out.append((*ids[k], name, f"breaks the rule: partners who {rule.phrase}"))
-    cap = run.capacity()
-    either = people.role == "either"
-    load = np.bincount(m, minlength=people.n) + np.where(either, np.bincount(e, minlength=people.n), 0)
-    for p in np.flatnonzero(load > cap):
-        out.append((people.ids[p], "", "capacity", f"{load[p]} pairs, capacity {cap[p]}"))
-    mentee_load = np.bincount(e, minlength=people.n)
-    for p in np.flatnonzero(mentee_load > 1):
-        out.append(("", people.ids[p], "one mentor per mentee", f"{mentee_load[p]} mentors"))
+    caps = run.caps()
+    for p, what, have, allowed in caps.over(caps.used(m, e)):
+        out.append((people.ids[p], "", "capacity", f"{have} pairs {what}, capacity {allowed}"))
     seen = set()
     for a, b in ids:
         key = frozenset((a, b))
