@@ -15,6 +15,8 @@ _EXPORTS = {
     "load": "revmentor_nb.loaders",
     "load_participants": "revmentor_nb.loaders",
     "load_roster": "revmentor_nb.loaders",
+    "read_mentor_match": "revmentor_nb.mentor_match",
+    "CIVIL_SERVICE_GRADES": "revmentor_nb.mentor_match",
     "Workspace": "revmentor_nb.workspace",
     "ProgramDesign": "revmentor_nb.design",
     "load_design": "revmentor_nb.design",
@@ -22,6 +24,8 @@ _EXPORTS = {
     "match": "revmentor_nb.matching",
     "MatchResult": "revmentor_nb.matching",
     "tradeoff": "revmentor_nb.matching",
+    "preset": "revmentor_nb.matching",
+    "clearing_round": "revmentor_nb.matching",
     "demo": "revmentor_nb.demo",
 }
 

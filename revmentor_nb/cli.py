@@ -24,9 +24,12 @@ def _parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", help="make an empty workspace with a program.yaml to edit")
     n.add_argument("dir")
 
-    v = sub.add_parser("validate", help="check an input file against the data contract")
-    v.add_argument("kind", help="participants, roster, exclusions, locks, meetings, checkins, assessments, training, agreements")
-    v.add_argument("file")
+    v = sub.add_parser("validate", help="check an input file against the data contract",
+                       epilog="mentor-match sign-ups: revmentor validate mentor-match MENTORS.csv MENTEES.csv "
+                              "(or one of the two files alone)")
+    v.add_argument("kind", help="participants, roster, exclusions, locks, meetings, checkins, assessments, training, "
+                                "agreements, or mentor-match")
+    v.add_argument("files", nargs="+", metavar="FILE", help="the file (mentor-match: the mentors file, then the mentees file)")
     v.add_argument("--workspace", help="take grade order and the roster from this workspace")
 
     r = sub.add_parser("run", help="run the stage notebooks headless; reports go to DIR/reports/")
@@ -61,14 +64,23 @@ def _progress(msg: str) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_file
+    from .validate import MENTOR_MATCH, validate_file, validate_mentor_match
 
-    grade_order = None
+    grade_order, capacity = None, None
     if args.workspace:
         from .workspace import Workspace
 
-        grade_order = Workspace(args.workspace).design.grade_order
-    code, text = validate_file(args.kind, args.file, grade_order=grade_order)
+        ws = Workspace(args.workspace)
+        grade_order = ws.design.grade_order
+        capacity = getattr(ws.input_source("participants"), "capacity", None)
+    if args.kind == MENTOR_MATCH:
+        code, text = validate_mentor_match(args.files, grade_order=grade_order,
+                                           **({"capacity": capacity} if capacity else {}))
+    elif len(args.files) != 1:
+        code, text = EXIT_USAGE, (f"revmentor validate {args.kind} takes one file, not {len(args.files)} "
+                                  "(only mentor-match takes two: the mentors file, then the mentees file)")
+    else:
+        code, text = validate_file(args.kind, args.files[0], grade_order=grade_order)
     print(text, file=sys.stdout if code == 0 else sys.stderr)
     return code
 

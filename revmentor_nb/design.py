@@ -393,11 +393,18 @@ def _band_problems(design: "ProgramDesign") -> list[dict[str, Any]]:
 
 def _cross_problems(design: "ProgramDesign") -> list[dict[str, Any]]:
     """Every rule that spans fields: grade bands, reverse direction, commitment, baseline measures."""
-    out = _band_problems(design)
-    if design.matching.rules.grade_gap.direction == "mentor_senior":
+    traditional = design.direction == "traditional"
+    out = [] if traditional else _band_problems(design)
+    gap_direction = design.matching.rules.grade_gap.direction
+    if gap_direction == "mentor_senior" and not traditional:
         out.append(_problem("matching.rules.grade_gap.direction",
                             "mentor_senior makes the mentor the senior colleague: that is traditional mentoring",
-                            "use mentee_senior (the mentee is the senior leader in reverse mentoring)", "mentor_senior"))
+                            "use mentee_senior (the mentee is the senior leader in reverse mentoring), or declare "
+                            "direction: traditional for a traditional scheme", "mentor_senior"))
+    if gap_direction == "mentee_senior" and traditional and design.matching.rules.grade_gap.enabled:
+        out.append(_problem("direction", "a traditional programme with a grade gap that makes the mentee senior",
+                            "set matching.rules.grade_gap.direction to mentor_senior, or direction to reverse",
+                            "traditional"))
     s, d = design.schedule, design.delivery
     needed = s.meeting_hours_per_month
     if d.commitment_hours_per_month + 1e-9 < needed:
@@ -417,18 +424,70 @@ def _cross_problems(design: "ProgramDesign") -> list[dict[str, Any]]:
     return out
 
 
+INPUT_FORMATS = ("mentor-match",)
+
+
+class MentorMatchInput(_Strict):
+    """Sign-ups given as mentor-match's two files (mentors and mentees), paths relative to the workspace."""
+
+    format: Literal["mentor-match"] = "mentor-match"
+    mentors: str = Field(..., min_length=1, description="mentor-match's mentors file (CSV or .xlsx)")
+    mentees: str = Field(..., min_length=1, description="mentor-match's mentees file (CSV or .xlsx)")
+    capacity: int = Field(3, ge=1, description="most pairs per person on each side (mentor-match gives 3)")
+
+
+_INPUT_FIXES = {
+    "mentors": "give the path of mentor-match's mentors file, relative to the workspace (e.g. inputs/mentors.csv)",
+    "mentees": "give the path of mentor-match's mentees file, relative to the workspace (e.g. inputs/mentees.csv)",
+    "capacity": "give a whole number of 1 or more (the most pairs a person takes on each side; mentor-match uses 3)",
+}
+
+
+def _input_problems(kind: str, value: dict[str, Any]) -> list[dict[str, Any]]:
+    """Problems of one ``inputs`` entry given as a mapping (a file format with its files), each naming its key."""
+    fmt = value.get("format")
+    if fmt not in INPUT_FORMATS:
+        return [_problem(f"{kind}.format", "missing: say which format the files are in" if fmt is None
+                         else f"'{fmt}' is not an input format this package reads",
+                         f"use format: {' or '.join(INPUT_FORMATS)} (with mentors: FILE and mentees: FILE), "
+                         f"or give {kind} as a plain file path", fmt)]
+    out: list[dict[str, Any]] = []
+    if kind != "participants":
+        out.append(_problem(kind, f"only participants can be given in {fmt} format",
+                            f"give {kind} as a plain file path, or move these files under participants", fmt))
+    try:
+        MentorMatchInput.model_validate(value)
+    except ValidationError as err:
+        for e in err.errors():
+            key = ".".join([kind, *(str(p) for p in e["loc"])])
+            name = str(e["loc"][-1]) if e["loc"] else ""
+            if e["type"] == "extra_forbidden":
+                fix = "remove it: a mentor-match input has format, mentors, mentees and capacity"
+            else:
+                fix = _INPUT_FIXES.get(name, "change the value: " + e["msg"].lower())
+            problem = "missing" if e["type"] == "missing" else e["msg"].replace("Input should be", "must be")
+            out.append(_problem(key, problem, fix, None if e["type"] == "missing" else e.get("input")))
+    return out
+
+
 class ProgramDesign(_Strict):
     """The whole design of one programme (the content of program.yaml)."""
 
     name: str = "Reverse mentoring programme"
     objective: Objective = Field(default_factory=Objective)
     mode: Literal["one-way", "two-way"] = Field("one-way", description="one-way: juniors mentor leaders; two-way: both learn")
+    direction: Literal["reverse", "traditional"] = Field(
+        "reverse", description="reverse: the mentor is the junior colleague; traditional: the mentor is senior "
+                               "(a scheme run with this toolkit's matcher, e.g. matching.preset: civil-service)")
     spaces: int = Field(50, ge=1, description="pairs the programme can support")
     eligibility: Eligibility = Field(default_factory=Eligibility)
     schedule: Schedule = Field(default_factory=Schedule)
     delivery: Delivery = Field(default_factory=Delivery)
     grade_order: list[str] | None = Field(None, description="text grades from most junior to most senior")
-    inputs: dict[str, str] = Field(default_factory=dict, description="input kind -> file path (relative to the workspace)")
+    inputs: dict[str, str | MentorMatchInput] = Field(
+        default_factory=dict,
+        description="input kind -> file path (relative to the workspace), or for participants "
+                    "{format: mentor-match, mentors: FILE, mentees: FILE}")
     matching: MatchSettings = Field(default_factory=MatchSettings)
     evaluation: EvaluationPlan = Field(default_factory=EvaluationPlan)
     readiness: dict[str, Literal["yes", "partly", "no", "unknown"]] = Field(
@@ -476,6 +535,21 @@ class ProgramDesign(_Strict):
         v = [str(g).strip() for g in v]
         grade_ranks(v)  # ValueError on a blank or repeated grade
         return v or None
+
+    @field_validator("inputs", mode="before")
+    @classmethod
+    def _input_formats(cls, v: Any) -> Any:
+        """A mapping under a kind is a file format with its files: check it and name each bad key."""
+        if not isinstance(v, dict):
+            return v
+        problems = [p for kind, value in v.items() if isinstance(value, dict) for p in _input_problems(str(kind), value)]
+        problems += [_problem(str(kind), "must be a file path (or, for participants, a mapping of format and files)",
+                              "give the file's path relative to the workspace, e.g. inputs/participants.csv, or "
+                              "{format: mentor-match, mentors: FILE, mentees: FILE}", value)
+                     for kind, value in v.items() if not isinstance(value, (str, dict, MentorMatchInput))]
+        if problems:
+            raise _broken(problems)
+        return v
 
     @field_validator("readiness", mode="before")
     @classmethod

@@ -24,6 +24,8 @@ PathLike = str | os.PathLike[str]
 # Whole-number columns with a range: (lowest, highest), None = open.
 RANGES: dict[tuple[str, str], tuple[int | None, int | None]] = {
     ("participants", "capacity"): (1, None),
+    ("participants", "mentor_capacity"): (0, None),
+    ("participants", "mentee_capacity"): (0, None),
     ("checkins", "satisfaction"): (1, 5),
     ("meetings", "duration_min"): (0, None),
 }
@@ -414,12 +416,35 @@ def _check_roster(ctx: _Check) -> None:
     """Rules across rows of the HR roster, and exit dates after hire dates."""
     _check_unique_ids(ctx)
     _check_managers(ctx)
+    _check_email_lists(ctx)
     hired, left = ctx.parsed["hire_date"], ctx.parsed["exit_date"]
     early = (left < hired).fillna(False).astype(bool)
     if early.any():
         problems = ("exit_date " + left.dt.strftime("%Y-%m-%d").fillna("") + " is before hire_date "
                     + hired.dt.strftime("%Y-%m-%d").fillna(""))
         _log_rows(ctx, early, "exit_date", problems, "correct one of the two dates")
+
+
+def _check_email_lists(ctx: _Check) -> None:
+    """Roster e-mails: each ';'-separated address well formed, and no address given to two people."""
+    if not ctx.has("email"):
+        return
+    cells = ctx.cells("email")
+    owner: dict[str, tuple[int, object]] = {}
+    for row, cell, pid in zip(cells.index, cells, ctx.parsed["person_id"]):
+        parts = [p.strip() for p in str(cell).split(values.LIST_SEPARATOR) if p.strip()]
+        bad = [p for p in parts if not values.is_email(p)]
+        if bad:
+            ctx.log.add(int(row), "email", cell, f"'{_short(bad[0])}' is not a well-formed e-mail address",
+                        "use the form name@example.org; separate several addresses with ;")
+        for part in parts:
+            key = part.casefold()
+            if part in bad:
+                continue
+            if key in owner and owner[key][1] != pid:
+                ctx.log.add(int(row), "email", cell, f"e-mail '{_short(part)}' is also given for row {owner[key][0]}",
+                            "give each address to one person only (an address identifies its roster person)")
+            owner.setdefault(key, (int(row), pid))
 
 
 def _check_assessments(ctx: _Check) -> None:

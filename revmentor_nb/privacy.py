@@ -7,6 +7,17 @@ import numpy as np
 import pandas as pd
 
 
+# Columns that name or describe a person and never leave the core in a pseudonymised table.
+IDENTIFYING = ("name", "email", "comment", "biography", "first name", "last name", "email address")
+
+
+def sensitive_columns() -> tuple[str, ...]:
+    """Every column the data contract marks sensitive or confidential (e.g. gender, characteristics, comment)."""
+    from .contract import KINDS
+
+    return tuple(dict.fromkeys(c.name for k in KINDS.values() for c in k.columns if c.sensitive or c.confidential))
+
+
 def pseudonym(person_id: str, salt: str = "") -> str:
     """A stable pseudonymous id (e.g. ``P-3F9A2C``) that does not reveal the person."""
     digest = hashlib.sha256(f"{salt}|{person_id}".encode()).hexdigest()[:6].upper()
@@ -15,7 +26,7 @@ def pseudonym(person_id: str, salt: str = "") -> str:
 
 def pseudonymise(frame: pd.DataFrame, id_columns: list[str], salt: str = "") -> pd.DataFrame:
     """Replace the id columns by pseudonyms and drop names, emails and sensitive columns."""
-    out = frame.drop(columns=[c for c in ("name", "email", "gender", "ethnicity", "age_band", "comment") if c in frame])
+    out = frame.drop(columns=[c for c in dict.fromkeys((*IDENTIFYING, *sensitive_columns())) if c in frame])
     for col in id_columns:
         if col in out:
             out[col] = out[col].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else pseudonym(str(v), salt))

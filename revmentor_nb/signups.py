@@ -7,6 +7,7 @@ stored), else does without them and says so. Workshops use the seeded demo organ
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -42,6 +43,9 @@ def design_signups(ws: Workspace) -> SignUps:
     if ws.has("participants"):
         frame = ws.table("participants")
         return SignUps(frame, f"{len(frame)} sign-ups imported into the workspace")
+    source = ws.input_source("participants")
+    if source is not None and not isinstance(source, str):
+        return _mentor_match_signups(ws, source)
     path = ws.resolve_input("participants")
     if path is None:
         return SignUps(None, "No sign-ups yet: the sections that need them are skipped. Name the sign-ups file under "
@@ -58,6 +62,23 @@ def design_signups(ws: Workspace) -> SignUps:
         return SignUps(None, f"{path.name} has {len(err.problems)} problem(s), listed by `revmentor validate "
                              f"participants {path.name}`; the sections that need sign-ups are skipped.")
     return SignUps(frame, f"{len(frame)} sign-ups read from {path.name} (not imported yet: 02_match imports them)")
+
+
+def _mentor_match_signups(ws: Workspace, source: Any) -> SignUps:
+    """Sign-ups read (not imported) from the mentor-match files program.yaml names."""
+    from .mentor_match import CIVIL_SERVICE_GRADES, read_mentor_match
+
+    mentors, mentees = ws.path_in(source.mentors), ws.path_in(source.mentees)
+    names = f"{mentors.name} + {mentees.name}"
+    try:
+        frame = read_mentor_match(mentors, mentees, grade_order=ws.design.grade_order or CIVIL_SERVICE_GRADES,
+                                  capacity=source.capacity)
+    except InputError as err:
+        return SignUps(None, f"{names} have {len(err.problems)} problem(s), listed by `revmentor validate "
+                             f"mentor-match {source.mentors} {source.mentees}`; the sections that need sign-ups "
+                             "are skipped.")
+    return SignUps(frame, f"{len(frame)} sign-ups read from {names} (mentor-match format; not imported yet: "
+                          "02_match imports them)")
 
 
 def workshop_signups(seed: int = 0, n_employees: int = 1500) -> tuple[ProgramDesign, SignUps]:

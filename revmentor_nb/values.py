@@ -194,6 +194,14 @@ def parse_email(cells: pd.Series) -> Parsed:
     return Parsed(text.where(~bad, None), bad)
 
 
+_EMAIL_RE = re.compile(EMAIL_PATTERN)
+
+
+def is_email(text: str) -> bool:
+    """Whether one trimmed text looks like name@domain.tld (the rule ``parse_email`` applies to cells)."""
+    return _EMAIL_RE.fullmatch(text) is not None
+
+
 def grade_key(code: object) -> str:
     """How grade codes are compared: trimmed, inner spaces collapsed, case-folded."""
     return " ".join(str(code).split()).casefold()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import getpass
+import hashlib
 import json
 import os
 import shutil
@@ -262,6 +263,49 @@ class Workspace:
                 os.replace(tmp, stored)
             return self._store_import(kind, path.name, digest, stored, frame, mapping, who)
 
+    def import_mentor_match(self, mentors: str | Path, mentees: str | Path, who: str | None = None, *,
+                            capacity: int = 3) -> ImportRecord:
+        """Validate mentor-match's two sign-up files and store them as the current participants (audited).
+
+        Grades are ranked by the design's ``grade_order`` when program.yaml declares one, else by
+        the civil-service order. Both files are kept under ``imports/`` by content hash; importing
+        the same two files with the same settings again is a no-op that says so (``already_current``).
+        Raises InputError (nothing stored) listing every problem of both files.
+        """
+        from .mentor_match import CIVIL_SERVICE_GRADES, FORMAT, read_mentor_match
+
+        paths = {"mentors": Path(mentors), "mentees": Path(mentees)}
+        order = list(self.design.grade_order or CIVIL_SERVICE_GRADES)
+        if not all(p.is_file() for p in paths.values()):  # the reader lists what is missing as problems
+            read_mentor_match(paths["mentors"], paths["mentees"], grade_order=order, capacity=capacity)
+        hashes = {side: content_hash(p) for side, p in paths.items()}
+        digest = hashlib.sha256(json.dumps({"format": FORMAT, **hashes, "capacity": capacity, "grade_order": order},
+                                           sort_keys=True).encode()).hexdigest()
+        name = f"{paths['mentors'].name} + {paths['mentees'].name}"
+        current = self._current_import("participants")
+        if current is not None and current.sha256 == digest:
+            return ImportRecord(current.id, "participants", current.file_name, digest, current.rows,
+                                current.stored_path, True)
+        files = {side: {"file": p.name, "sha256": hashes[side],
+                        "stored": f"imports/{hashes[side]}{p.suffix.lower()}"} for side, p in paths.items()}
+        detail = {"file": name, "sha256": digest, "format": FORMAT, "capacity": capacity, **files}
+        with self.step("import", "participants", detail, who):
+            frame = read_mentor_match(paths["mentors"], paths["mentees"], grade_order=order, capacity=capacity)
+            for side, p in paths.items():
+                self._keep_file(p, hashes[side])
+            stored = self.root / files["mentors"]["stored"]
+            how = {"format": FORMAT, "capacity": capacity, "grade_order": order, **files}
+            return self._store_import("participants", name, digest, stored, frame, how, who)
+
+    def _keep_file(self, path: Path, digest: str) -> Path:
+        """A copy of an imported file under imports/<content hash><suffix> (written once, atomically)."""
+        stored = self.root / "imports" / f"{digest}{path.suffix.lower()}"
+        if not stored.exists():
+            tmp = stored.with_name("." + stored.name + ".tmp")
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, stored)
+        return stored
+
     def import_frame(self, kind: str, frame: pd.DataFrame, *, source_name: str, who: str | None = None) -> ImportRecord:
         """Store an already validated frame (e.g. from the import wizard) as the current ``kind`` table."""
         digest = pd.util.hash_pandas_object(frame.astype(str), index=True).sum().__format__("x")
@@ -348,6 +392,9 @@ class Workspace:
             "bound": getattr(result, "bound", None), "gap": getattr(result, "gap", None),
             "seconds": getattr(result, "seconds", None),
         }
+        relaxed = getattr(result, "relaxed", None)
+        if relaxed is not None and len(relaxed):  # a clearing round: which rules were relaxed, for how many pairs
+            summary["relaxed"] = {str(k): int(v) for k, v in relaxed.groupby("rule").size().items()}
         with self.step("match.run", run_id, {**summary, "objective": result.objective, "accepted": accepted}, who):
             with self._transaction() as conn:
                 pairs_ds = store.write_frame(conn, "match_pairs", result.pairs, _now())
@@ -408,10 +455,22 @@ class Workspace:
         return path
 
     def resolve_input(self, kind: str) -> Path | None:
-        """The file program.yaml's ``inputs`` names for ``kind``, relative to the workspace."""
+        """The file program.yaml's ``inputs`` names for ``kind``, relative to the workspace.
+
+        None when nothing is named, or when ``kind`` is given in a two-file format such as
+        mentor-match (see ``input_source`` and ``import_mentor_match``).
+        """
         name = self.design.inputs.get(kind)
-        if not name:
+        if not name or not isinstance(name, str):
             return None
+        return self.path_in(name)
+
+    def input_source(self, kind: str) -> Any:
+        """What program.yaml's ``inputs`` gives for ``kind``: a file path, a format with its files, or None."""
+        return self.design.inputs.get(kind) or None
+
+    def path_in(self, name: str | Path) -> Path:
+        """A path as written in program.yaml: absolute as it is, else relative to the workspace."""
         p = Path(name)
         return p if p.is_absolute() else self.root / p
 
