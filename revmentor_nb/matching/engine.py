@@ -123,7 +123,10 @@ class Run:
         # the second stage starts from a pool holding the first stage's answer, so its pairs floor is feasible
         # from the first LP on (column generation cannot price from an infeasible restricted LP)
         pool = g.pool if not stages else np.union1d(np.union1d(g.pool, stages[0].pool), stages[0].chosen)
-        sol = solve(base, pool, time_limit=time_limit, threads=s.solver.threads, mip_gap=s.solver.mip_gap, method=s.solver.method)
+        # with side constraints to come, the base solve is an LP whose basis the constrained re-solve warm-starts
+        base_method = "lp" if (s.fairness or s.mix) else s.solver.method
+        sol = solve(base, pool, time_limit=time_limit, threads=s.solver.threads, mip_gap=s.solver.mip_gap,
+                    method=base_method)
         stages.append(sol)
         groups: list[FairGroup] = []
         mix_info: list = []
