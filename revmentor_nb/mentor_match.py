@@ -14,10 +14,10 @@ and no row is ever dropped: each input row is one output row, or half of one ``e
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -302,8 +302,8 @@ def _check_either(mentors: _Half, mentees: _Half, log: ProblemLog) -> dict[str, 
     return both
 
 
-def _out_row(row: pd.Series, *, role: str, file: str, source_row: int, capacity: int,
-             mentee: pd.Series | None = None) -> dict[str, object]:
+def _out_row(row: Mapping[str, Any], *, role: str, file: str, source_row: int, capacity: int,
+             mentee: Mapping[str, Any] | None = None) -> dict[str, object]:
     """One participant from a mentors row, a mentees row, or (``mentee`` given) both."""
     is_mentor, is_mentee = role in ("mentor", "either"), role in ("mentee", "either")
     side = mentee if mentee is not None else row
@@ -416,15 +416,15 @@ def read_mentor_match(
     records: list[dict[str, object]] = []
     if mentors is not None:
         mentee_at = mentees.rows if mentees is not None else None
-        for row, data in mentors.rows.iterrows():
+        for row, data in zip(mentors.rows.index, mentors.rows.to_dict("records")):  # dicts: 10x faster than rows
             pair = both.get(data["key"])
             if pair is not None and mentee_at is not None:
                 records.append(_out_row(data, role="either", file=mentors.file, source_row=int(row), capacity=cap,
-                                        mentee=mentee_at.loc[pair[1]]))
+                                        mentee=mentee_at.loc[pair[1]].to_dict()))
             else:
                 records.append(_out_row(data, role="mentor", file=mentors.file, source_row=int(row), capacity=cap))
     if mentees is not None:
-        for row, data in mentees.rows.iterrows():
+        for row, data in zip(mentees.rows.index, mentees.rows.to_dict("records")):
             if int(row) not in merged_rows:
                 records.append(_out_row(data, role="mentee", file=mentees.file, source_row=int(row), capacity=cap))
     frame = _assemble(records, keep_biography)

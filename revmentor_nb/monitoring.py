@@ -305,6 +305,9 @@ def pair_checkins(data: MonitorData, as_of: DateLike, response_days: int) -> pd.
 def checkin_summary(data: MonitorData, as_of: DateLike, k: int = 5, response_days: int = 28) -> pd.DataFrame:
     """Per check-in stage and side: people asked, answered, response rate and satisfaction (groups under k blanked).
 
+    Ratings of fewer than k people show no satisfaction figures; fewer than k people asked (for a
+    pulse survey, fewer than k answering) show no counts or response rate either.
+
     People are counted once per stage (a mentor with two mentees answers once); ``open`` says
     whether answers can still come in (``response_days`` after the last send). Pulse surveys
     are not scheduled, so they show answers without a response rate.
@@ -347,7 +350,14 @@ def checkin_summary(data: MonitorData, as_of: DateLike, k: int = 5, response_day
     keep = out[asked_any | (out["answered"] > 0)].reset_index(drop=True)
     if keep.empty:
         return keep.assign(suppressed=pd.Series(dtype=bool))
-    return suppress_small_groups(keep, "rated", k, ["satisfaction", "low_share", "on_track_share"])
+    out = suppress_small_groups(keep, "rated", k, ["satisfaction", "low_share", "on_track_share"])
+    # the people asked (a pulse: those who answered) are a group too: under k, its counts and rate go as well
+    base = keep["asked"].fillna(keep["answered"])
+    small = ((base > 0) & (base < k)).to_numpy()
+    out = out.astype({"asked": float, "answered": float, "response_rate": float})
+    out.loc[small, ["asked", "answered", "response_rate"]] = np.nan
+    out.loc[small, "suppressed"] = True
+    return out
 
 
 def meeting_days(data: MonitorData, as_of: DateLike) -> pd.DataFrame:

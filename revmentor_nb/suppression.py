@@ -4,7 +4,9 @@ A row describing fewer than ``k`` people shows no figures. Two ways round that a
 parts of a whole whose total is published elsewhere (e.g. departments of the mentees) are
 suppressed together until the hidden people number at least ``k``, and a subgroup whose
 parent group is published (e.g. under-represented mentors within all mentors) is hidden when
-the rest of the parent is smaller than ``k``.
+the rest of the parent is smaller than ``k``. A frequency table of people's characteristics (e.g.
+sign-ups by grade and eligibility) is suppressed cell by cell (``suppress_cells``), and a report's
+list of imports leaves out the row counts of answer files (``imports_for_report``).
 """
 from __future__ import annotations
 
@@ -66,4 +68,49 @@ def blank_where(table: pd.DataFrame, count: str, columns: Sequence[str], k: int)
     low = pd.to_numeric(out[count], errors="coerce") < k
     for col in columns:
         out[col] = out[col].astype(float).where(~low.to_numpy(), np.nan)
+    return out
+
+
+def suppress_cells(table: pd.DataFrame, parts: Sequence[str], k: int, total: str | None = None,
+                   follow: dict[str, str] | None = None) -> pd.DataFrame:
+    """Blank single counts of 1..k-1 people in a frequency table whose rows are shown (e.g. grade x eligibility).
+
+    ``parts`` are count columns breaking down each row's ``total`` (they may overlap, e.g. people
+    eligible on both sides). A hidden part would be the row total minus the shown parts, so the
+    next-smallest non-zero parts of the row are hidden with it until that difference is at least k
+    (or every non-zero part is hidden). ``follow`` maps a figure to the part it derives from (e.g.
+    a mentor's places from the mentors): it is blank wherever that part is. Zero counts stay shown.
+    """
+    out = table.copy()
+    counts = out[list(parts)].apply(pd.to_numeric, errors="coerce").astype(float)
+    hidden = (counts > 0) & (counts < k)
+    if total is not None:
+        totals = pd.to_numeric(out[total], errors="coerce").astype(float)
+        for i in out.index[hidden.any(axis=1).to_numpy()]:
+            row, mask = counts.loc[i], hidden.loc[i].copy()
+            # what a reader can work out: the total minus the shown parts (parts may overlap, so count it
+            # only as a bound) -- keep hiding until it is k or more, or nothing non-zero is left to hide
+            while totals[i] - row[~mask].fillna(0).sum() < k and ((row > 0) & ~mask).any():
+                mask[row[(row > 0) & ~mask].idxmin()] = True
+            hidden.loc[i] = mask
+    for col in parts:
+        out[col] = counts[col].where(~hidden[col])
+    for col, source in (follow or {}).items():
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(out[source].notna())
+    return out
+
+
+ANSWER_FILES = ("checkins", "assessments")
+
+
+def imports_for_report(imports: pd.DataFrame) -> pd.DataFrame:
+    """An imports table (kind, file, rows, status) fit for a report: no row counts of answer files.
+
+    Check-ins and assessments hold one row per answer, so their row count is a total of the
+    answers: minus the groups a report shows, it would reveal a group the report suppresses
+    (e.g. the 3 mentors who answered a questionnaire). Their row counts are left out (None).
+    """
+    out = imports.copy()
+    out["rows"] = pd.Series([None if kind in ANSWER_FILES else rows for kind, rows in zip(out["kind"], out["rows"])],
+                            index=out.index, dtype=object)
     return out

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import secrets
 import socket
 import sqlite3
 from collections.abc import Iterator
@@ -85,7 +86,16 @@ def _pid_alive(pid: int | None, host: str | None) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Has the process exited but not been reaped (e.g. a killed run's kernel in a container without init)?"""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -186,6 +196,24 @@ class Workspace:
                     "UPDATE audit SET status='failed', finished_at=?, error=? WHERE id=?",
                     (_now(), "interrupted: the process stopped before the step finished", aid),
                 )
+
+    @property
+    def pseudonym_salt(self) -> str:
+        """This workspace's secret for report pseudonyms (made once, kept in the store).
+
+        Unsalted pseudonyms of ids like E00123 are undone by hashing every possible id; with a
+        salt only someone holding the workspace can link ``P-3F9A2C71`` back to a person.
+        """
+        conn = self._connect()
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key='pseudonym_salt'").fetchone()
+        finally:
+            conn.close()
+        if row is not None:
+            return row[0]
+        with self._transaction() as conn:  # two processes asking at once keep the first one's salt
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('pseudonym_salt', ?)", (secrets.token_hex(16),))
+            return conn.execute("SELECT value FROM meta WHERE key='pseudonym_salt'").fetchone()[0]
 
     # -- audit ----------------------------------------------------------------------
     def record(self, action: str, target: str = "", detail: dict[str, Any] | None = None, who: str | None = None) -> int:

@@ -238,12 +238,15 @@ def test_checkin_summary_suppresses_small_groups_and_counts_a_person_once():
                              "stage": ["kickoff"] * 5, "satisfaction": [1, 5, 4, 4, 2]})
     s = checkin_summary(prepare(pairs, None, checkins, programme=PROGRAMME), date(2026, 4, 20), k=3)
     s = s.set_index(["stage", "side"])
-    assert s.loc[("kickoff", "mentor"), "asked"] == 2 and s.loc[("kickoff", "mentor"), "answered"] == 2
-    assert s.loc[("kickoff", "mentor"), "suppressed"] and pd.isna(s.loc[("kickoff", "mentor"), "satisfaction"])
+    mentor = s.loc[("kickoff", "mentor")]
+    assert mentor["suppressed"] and pd.isna(mentor["satisfaction"])
+    # 2 mentors asked: fewer than k, so not even how many were asked or answered is shown
+    assert pd.isna(mentor["asked"]) and pd.isna(mentor["answered"]) and pd.isna(mentor["response_rate"])
     # the only other group is blanked too, or the total minus it would reveal the small one
     assert s.loc[("kickoff", "mentee"), "suppressed"] and pd.isna(s.loc[("kickoff", "mentee"), "satisfaction"])
     shown = checkin_summary(prepare(pairs, None, checkins, programme=PROGRAMME), date(2026, 4, 20), k=2)
     shown = shown.set_index(["stage", "side"])
+    assert shown.loc[("kickoff", "mentor"), "asked"] == 2 and shown.loc[("kickoff", "mentor"), "answered"] == 2
     assert shown.loc[("kickoff", "mentor"), "satisfaction"] == pytest.approx(3.0)  # A once (1), B (5)
     assert shown.loc[("kickoff", "mentee"), "satisfaction"] == pytest.approx(10 / 3)
 
@@ -269,6 +272,17 @@ def test_checkin_calendar_follows_the_plan():
     cal = checkin_calendar(PROGRAMME).set_index("stage")["send_on"]
     assert cal.to_dict() == {"kickoff": pd.Timestamp("2026-03-02"), "midpoint": pd.Timestamp("2026-05-26"),
                              "final": pd.Timestamp("2026-08-26")}
+
+
+def test_checkin_summary_hides_the_counts_of_a_pulse_answered_by_few():
+    """Regression: a suppressed row still showed how many answered (3 of a pulse survey, so k-1 or fewer rated)."""
+    pairs = pd.DataFrame({"mentor_id": list("ABCDEF"), "mentee_id": list("UVWXYZ")})
+    checkins = pd.DataFrame({"person_id": ["A", "B", "C"], "date": ["2026-03-20"] * 3, "stage": ["pulse"] * 3,
+                             "satisfaction": [2, 3, 4]})
+    s = checkin_summary(prepare(pairs, None, checkins, programme=PROGRAMME), date(2026, 4, 20), k=5)
+    pulse = s.set_index(["stage", "side"]).loc[("pulse", "mentor")]
+    assert pulse["suppressed"] and pd.isna(pulse["answered"]) and pd.isna(pulse["rated"])
+    assert pd.isna(pulse["satisfaction"])
 
 
 def test_no_meetings_or_check_ins_at_all():

@@ -4,6 +4,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -112,3 +115,29 @@ def test_run_lock_refuses_a_second_holder(tmp_path):
                 pass
     with other.run_lock():  # free again
         pass
+
+
+def test_pseudonym_salt_is_made_once_per_workspace_and_kept(tmp_path):
+    a, b = Workspace.create(tmp_path / "a"), Workspace.create(tmp_path / "b")
+    salt = a.pseudonym_salt
+    assert len(salt) >= 32 and Workspace(tmp_path / "a").pseudonym_salt == salt != b.pseudonym_salt
+
+
+def test_a_step_whose_process_is_a_zombie_counts_as_interrupted(tmp_path):
+    """A killed process nobody has reaped yet (no init in a container) is not running its step any more."""
+    from revmentor_nb.workspace import _pid_alive
+
+    ws = Workspace.create(tmp_path)
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # exited, not yet waited for: a zombie
+        with open(f"/proc/{child.pid}/stat") as fh:
+            if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+        time.sleep(0.02)
+    assert not _pid_alive(child.pid, socket.gethostname())
+    with ws._transaction() as conn:
+        conn.execute("INSERT INTO audit(at, who, action, status, pid, host) VALUES (?, ?, ?, ?, ?, ?)",
+                     ("2026-01-01T00:00:00+00:00", "test", "import", "started", child.pid, socket.gethostname()))
+    assert Workspace(tmp_path).audit_log().iloc[-1]["status"] == "failed"
+    child.wait()

@@ -61,6 +61,7 @@ class MonitorDashboard(w.VBox):
                  workspace: Workspace | None = None, plan: pd.DataFrame | None = None, who: str | None = None) -> None:
         self.data, self.rules, self.as_of = data, rules, as_of
         self.names, self.workspace, self.plan, self.who = names, workspace, plan, who
+        self._salt = workspace.pseudonym_salt if workspace is not None else ""  # the workspace's secret, as in reports
         self.assessed: pd.DataFrame = pd.DataFrame()
         self.nudge_list: pd.DataFrame = pd.DataFrame()
         self.controls: dict[str, w.Widget] = {}
@@ -134,7 +135,7 @@ class MonitorDashboard(w.VBox):
         if self.workspace is None:
             return None
         out = self.workspace.root / "reports" / f"03_monitor_nudges_{self.as_of:%Y-%m-%d}.csv"
-        write_csv(private_nudges(self.nudge_list, self.data.people, self.names), out, bom=True)
+        write_csv(private_nudges(self.nudge_list, self.data.people, self.names, salt=self._salt), out, bom=True)
         self.message.value = f"<span class='rm-exported'>Nudge list written to {html.escape(str(out))}</span>"
         return out
 
@@ -164,7 +165,7 @@ class MonitorDashboard(w.VBox):
         return sorted(people.loc[people["person_id"].isin(ids), "department"].dropna().astype(str).unique())
 
     def _id(self, value: str) -> str:
-        return value if self.names else pseudonym(value)
+        return value if self.names else pseudonym(value, self._salt)
 
     def filtered(self) -> pd.DataFrame:
         """The assessed pairs the filters select."""
@@ -201,7 +202,7 @@ class MonitorDashboard(w.VBox):
         self.pairs_box.value = (f"<p class='rm-shown'>{len(table)} pairs match the filters</p>"
                                 + table.head(MAX_ROWS).to_html(index=False, escape=True, border=0) + more)
         summary = nudge_summary(self.nudge_list)
-        listed = private_nudges(self.nudge_list, self.data.people, self.names)
+        listed = private_nudges(self.nudge_list, self.data.people, self.names, salt=self._salt)
         listed = listed.assign(due_on=listed["due_on"].dt.strftime("%Y-%m-%d"))
         more = f"<p><em>showing {MAX_ROWS} of {len(listed)}</em></p>" if len(listed) > MAX_ROWS else ""
         self.nudges_box.value = (summary.to_html(index=False, escape=True, border=0)
