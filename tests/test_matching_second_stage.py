@@ -267,3 +267,14 @@ def test_preset_keys_can_be_overridden_in_program_yaml():
     assert (gap.min, gap.max, gap.direction) == (1, 3, "mentor_senior")
     with pytest.raises(ValueError, match="civil-service"):
         MatchSettings.model_validate({"preset": "nhs"})
+
+
+def test_a_misspelt_rule_key_is_named_with_the_keys_allowed_there():
+    inst = instance(1, 5, 5)
+    with pytest.raises(MatchInputError) as err:
+        match(inst.participants, rules={"grade_gap": {"maxx": 3}},
+              weights={"extra": [{"name": "x", "kind": "overlapp", "giver_column": "a", "learner_column": "b"}]})
+    probs = err.value.problems.set_index("column")
+    assert "direction, enabled, max, min" in probs.loc["matching.rules.grade_gap.maxx", "fix"]
+    kind = probs.loc[[c for c in probs.index if c.endswith("extra.0.kind")][0], "problem"]
+    assert "'gap_points'" in kind and "'overlap'" in kind  # the kinds allowed are listed

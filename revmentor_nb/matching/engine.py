@@ -274,13 +274,40 @@ def rule_table(settings: MatchSettings, people: "People") -> list[RuleSpec]:
     return ([SAME_PERSON] if shared else []) + specs
 
 
+def allowed_keys(loc: tuple) -> list[str]:
+    """The keys a settings section accepts, following ``loc`` (e.g. ('rules', 'grade_gap')) down from MatchSettings."""
+    import typing
+
+    from pydantic import BaseModel
+
+    model: Any = MatchSettings
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(str(part))
+        if field is None:
+            return []
+        found = None
+        for t in (field.annotation, *typing.get_args(field.annotation)):
+            for u in (t, *typing.get_args(t)):
+                if isinstance(u, type) and issubclass(u, BaseModel):
+                    found = u
+        if found is None:
+            return []
+        model = found
+    return sorted(getattr(model, "model_fields", {}))
+
+
 def _settings_problems(exc: Exception) -> list[dict[str, Any]]:
     errors = getattr(exc, "errors", None)
     if callable(errors):
         out = []
         for e in errors():
             key = ".".join(str(p) for p in e.get("loc", ())) or "matching"
-            fix = "remove or correct the key" if e.get("type") == "extra_forbidden" else "use an allowed value"
+            fix = "use an allowed value"
+            if e.get("type") == "extra_forbidden":
+                allowed = allowed_keys(e.get("loc", ())[:-1])
+                fix = f"remove or correct the key; allowed here: {', '.join(allowed)}" if allowed else "remove the key"
             out.append(dict(file="settings", row=None, column=f"matching.{key}", value=str(e.get("input", ""))[:80],
                             problem=e.get("msg", str(exc)), fix=fix))
         return out
