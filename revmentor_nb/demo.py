@@ -669,6 +669,7 @@ def _roster_frame(tree: _Tree, ppl: _People, ids: np.ndarray, exit_date: np.ndar
     frame = _table(
         {
             "person_id": _obj(ids[order]),
+            "email": _obj([None] * len(order)),  # the demo ties sign-ups to the roster by person_id
             "manager_id": _obj(mgr[order]),
             "department": _obj(dept_names[tree.dept[order] + 1]),
             "grade": _obj(np.array(GRADE_ORDER, dtype=object)[ppl.rank[order]]),
@@ -713,6 +714,15 @@ def _participants_frame(rng: np.random.Generator, su: _SignUps, roster: pd.DataF
             "ethnicity": _obj(r["ethnicity"].tolist()),
             "age_band": _obj(r["age_band"].tolist()),
             "preferences": _obj(_preferences(rng, su, ids[su.node])),
+            # each side's capacity, as the matcher reads them: 'either' people are a mentee once
+            "mentor_capacity": pd.array(np.where(su.role == "mentee", 0, su.capacity), dtype="Int64"),
+            "mentee_capacity": pd.array(np.where(su.role == "mentor", 0, np.where(su.role == "either", 1, su.capacity)),
+                                        dtype="Int64"),  # optional whole numbers load as nullable Int64
+            "roster_id": _obj(r["person_id"].tolist()),
+            "profession": _obj([None] * n),
+            "characteristics": _obj([[] for _ in range(n)]),
+            "identity": _obj([[] for _ in range(n)]),
+            "identity_opt_in": np.zeros(n, dtype=bool),
         },
         n,
     )
