@@ -13,6 +13,7 @@ import difflib
 import io
 import os
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,8 @@ FIELD_SIZE_LIMIT = 1 << 27  # the csv module's default (128 KiB) rejects long fr
 SNIFF_CHARS = 1 << 16
 SNIFF_ROWS = 50
 BLANK_LINE = re.compile(r'[\s,;"]*')  # blank under any delimiter: only separators and spaces
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a <f> element in a worksheet's XML
+UNSAVED = "_unsaved_formulas"  # key of the source dict that carries them from the reader
 
 
 @dataclass
@@ -41,6 +44,8 @@ class Cells:
     blank_rows: list[int] = field(default_factory=list)
     overflow: dict[int, list[str]] = field(default_factory=dict)  # row -> cells beyond the last header
     source: dict[str, object] = field(default_factory=dict)  # encoding, delimiter, sheet
+    overflow_column: dict[int, str] = field(default_factory=dict)  # row -> 'column X' of its first cell beyond
+    unsaved: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, body column) -> formula, no result saved
 
 
 # --- header names ----------------------------------------------------------------------
@@ -263,13 +268,27 @@ def _delimiter_score(sample: str, delimiter: str) -> tuple[bool, float, int]:
     return (width > 1, same, width)
 
 
+def _table_start(text: str) -> int:
+    """Where the table starts: after any blank lines and lines holding no delimiter at all (a title, a note)."""
+    start = 0
+    for line in io.StringIO(text[:SNIFF_CHARS], newline=""):
+        if not line.endswith(("\n", "\r")):
+            break
+        if any(d in line for d in DELIMITERS) and not BLANK_LINE.fullmatch(line):
+            return start
+        start += len(line)
+    return 0
+
+
 def sniff_delimiter(text: str) -> str:
     """',' ';' or tab: the one that splits the header and gives the data rows the header's width.
 
+    The header is the first non-blank line holding a delimiter (a title row above the table holds none).
     Ties go to ',' then ';'. Counting characters alone fails on a ';' file whose header
     quotes a comma, or a ',' file whose cells hold ';' lists.
     """
-    sample = text[:SNIFF_CHARS]
+    start = _table_start(text)
+    sample = text[start:start + SNIFF_CHARS]
     _allow_long_cells()
     scores = {d: _delimiter_score(sample, d) for d in DELIMITERS}
     if not any(splits for splits, _, _ in scores.values()):
@@ -356,16 +375,61 @@ def _read_xlsx(path: Path, log: ProblemLog) -> tuple[list[list[str]], dict[str, 
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # declared sizes are often wrong in exported workbooks
-        records = [[excel_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        return records, {"sheet": sheet.title}
+        raw = [list(row) for row in sheet.iter_rows(values_only=True)]
+        title = sheet.title
     finally:
         book.close()
+    unsaved = _unsaved_formulas(path, raw) if _has_formulas(path) else {}
+    for (r, c), formula in unsaved.items():
+        raw[r][c] = formula  # never an empty cell: the row is kept and the formula reported
+    records = [[excel_text(v) for v in row] for row in raw]
+    return records, {"sheet": title, UNSAVED: unsaved}
 
 
-def _pad(records: list[list[str]], width: int) -> tuple[list[list[str]], dict[int, list[str]]]:
-    """Rows cut or padded to ``width`` cells; the non-blank cells cut off, by record index."""
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (a cheap scan of its XML)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml") and FORMULA_TAG.search(z.read(name)):
+                    return True
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+    return False
+
+
+def _unsaved_formulas(path: Path, values: list[list[object]]) -> dict[tuple[int, int], str]:
+    """(record, column) -> formula of the first sheet's formula cells whose result was not saved.
+
+    A workbook written by a program rather than saved by Excel holds formulas without their
+    results; read for values, such a cell looks empty, so its row could vanish unreported.
+    """
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except Exception:  # noqa: BLE001 - it opened for values a moment ago; without formulas there is nothing to add
+        return {}
+    found: dict[tuple[int, int], str] = {}
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        for r, row in enumerate(sheet.iter_rows()):
+            for c, cell in enumerate(row):
+                if getattr(cell, "data_type", None) != "f" or r >= len(values):
+                    continue
+                if c >= len(values[r]) or values[r][c] is None:
+                    found[(r, c)] = str(cell.value)
+    finally:
+        book.close()
+    return found
+
+
+def _pad(records: list[list[str]], width: int) -> tuple[list[list[str]], dict[int, list[str]], dict[int, int]]:
+    """Rows cut or padded to ``width`` cells; the non-blank cells cut off and the position of the first, by record index."""
     rows: list[list[str]] = []
     overflow: dict[int, list[str]] = {}
+    first_at: dict[int, int] = {}
     for i, rec in enumerate(records):
         n = len(rec)
         if n == width:
@@ -376,8 +440,9 @@ def _pad(records: list[list[str]], width: int) -> tuple[list[list[str]], dict[in
             extra = [c.strip() for c in rec[width:] if c.strip()]
             if extra:
                 overflow[i] = extra
+                first_at[i] = width + next(k for k, c in enumerate(rec[width:]) if c.strip())
             rows.append(rec[:width])
-    return rows, overflow
+    return rows, overflow, first_at
 
 
 def _strip_all(body: pd.DataFrame) -> pd.DataFrame:
@@ -385,15 +450,19 @@ def _strip_all(body: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({c: body[c].astype(object).str.strip() for c in body.columns}, index=body.index)
 
 
-def cells_from_records(records: list[list[str]], log: ProblemLog) -> Cells | None:
-    """Header and body of a file's records; blank rows dropped but their numbers kept."""
+def cells_from_records(records: list[list[str]], log: ProblemLog,
+                       unsaved: Mapping[tuple[int, int], str] | None = None) -> Cells | None:
+    """Header and body of a file's records; blank rows dropped but their numbers kept.
+
+    ``unsaved`` maps (record index, column position) to formulas whose result the file lacks.
+    """
     header_at = next((i for i, r in enumerate(records) if any(str(c).strip() for c in r)), None)
     if header_at is None:
         log.add(None, None, "", "the file is empty (no header row and no data)",
                 "export the data again, with the column names in the first row")
         return None
     headers = [str(c).strip() for c in records[header_at]]
-    rows, overflow = _pad(records[header_at + 1:], len(headers))
+    rows, overflow, first_at = _pad(records[header_at + 1:], len(headers))
     body = _strip_all(pd.DataFrame(rows, columns=range(len(headers)), dtype=object))
     body.index = pd.Index(np.arange(len(rows), dtype=np.int64) + header_at + 2, name="row")
     has_data = (body != "").any(axis=1).to_numpy(copy=True)
@@ -402,12 +471,18 @@ def cells_from_records(records: list[list[str]], log: ProblemLog) -> Cells | Non
     last = body.index[has_data].max() if has_data.any() else header_at + 1
     blank_rows = [int(r) for r in body.index[~has_data] if r < last]
     extra = {int(body.index[i]): cells for i, cells in overflow.items()}
-    headers, body = _name_blank_headers(headers, body[has_data])
-    return Cells(headers, body, blank_rows, extra)
+    beyond = {int(body.index[i]): f"column {column_letter(p)}" for i, p in first_at.items()}
+    headers, body, keep = _name_blank_headers(headers, body[has_data])
+    where = {raw: j for j, raw in enumerate(keep)}
+    formulas = {(r + 1, where[c]): f for (r, c), f in (unsaved or {}).items() if r > header_at and c in where}
+    return Cells(headers, body, blank_rows, extra, overflow_column=beyond, unsaved=formulas)
 
 
-def _name_blank_headers(headers: list[str], body: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
-    """Drop columns with no header and no data; call a headerless column with data 'column F'."""
+def _name_blank_headers(headers: list[str], body: pd.DataFrame) -> tuple[list[str], pd.DataFrame, list[int]]:
+    """Drop columns with no header and no data; call a headerless column with data 'column F'.
+
+    Returns the names, the body and the position in the file of each column kept.
+    """
     keep: list[int] = []
     names: list[str] = []
     for i, header in enumerate(headers):
@@ -419,7 +494,7 @@ def _name_blank_headers(headers: list[str], body: pd.DataFrame) -> tuple[list[st
             names.append(f"column {column_letter(i)}")
     body = body[keep]
     body.columns = range(len(keep))
-    return names, body
+    return names, body, keep
 
 
 def cells_from_frame(frame: pd.DataFrame) -> Cells:
@@ -433,7 +508,7 @@ def cells_from_frame(frame: pd.DataFrame) -> Cells:
     has_data = (body != "").any(axis=1).to_numpy() if body.shape[1] else np.zeros(len(body), dtype=bool)
     last = body.index[has_data].max() if has_data.any() else 1
     blank_rows = [int(r) for r in body.index[~has_data] if r < last]
-    headers, body = _name_blank_headers(headers, body[has_data])
+    headers, body, _ = _name_blank_headers(headers, body[has_data])
     return Cells(headers, body, blank_rows, {}, {"source": "memory"})
 
 
@@ -481,7 +556,7 @@ def read_cells(path: str | os.PathLike[str], log: ProblemLog) -> Cells | None:
     if read is None:
         return None
     records, source = read
-    cells = cells_from_records(records, log)
+    cells = cells_from_records(records, log, source.pop(UNSAVED, None))
     if cells is not None:
         cells.source.update(source)
     return cells
@@ -497,14 +572,23 @@ def named_frame(cells: Cells, kind: Kind, mapping: Mapping[str, object] | None, 
     frame = cells.body[keep].copy()
     frame.columns = [match.names[i] for i in keep]
     for row, extra in cells.overflow.items():
-        log.add(row, None, "; ".join(extra),
+        log.add(row, cells.overflow_column.get(row, "beyond the last header"), "; ".join(extra),
                 f"this row has {len(extra)} filled cell(s) to the right of the last header",
                 "delete the extra cells, or add a header for them in the header row")
+    for (row, j), formula in sorted(cells.unsaved.items()):
+        log.add(row, match.names[j] or cells.headers[j], formula,
+                f"this cell holds the formula {_quote(formula)} but the file has no saved result for it",
+                "open the file in Excel and save it again so results are stored, or paste the cells as values")
     frame.attrs.update(
         {"headers": list(cells.headers), "mapping": dict(match.mapping), "blank_rows": list(cells.blank_rows),
          "ambiguous": dict(match.ambiguous), **cells.source}
     )
     return frame, match
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    """Text quoted in a sentence, long text cut with an ellipsis."""
+    return "'" + (text if len(text) <= limit else text[: limit - 3] + "...") + "'"
 
 
 def read_table(

@@ -20,15 +20,16 @@ FALSE_WORDS = ("no", "n", "false", "0")
 BOOL_WORDS: dict[str, bool] = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
 
 # Whole numbers, optionally written the way spreadsheets write them ("3.0"); 15 digits
-# at most, so every accepted value is exact in int64 and float64.
-INT_PATTERN = r"[+-]?\d{1,15}(?:\.0*)?"
-FLOAT_PATTERN = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?"
-DECIMAL_COMMA_PATTERN = r"[+-]?\d*,\d+"  # 3,5 as written where ';' separates the cells
+# at most, so every accepted value is exact in int64 and float64. Digits are ASCII [0-9]:
+# regex \d also matches '３' or '٣', which the number parsers then cannot read.
+INT_PATTERN = r"[+-]?[0-9]{1,15}(?:\.0*)?"
+FLOAT_PATTERN = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?"
+DECIMAL_COMMA_PATTERN = r"[+-]?[0-9]*,[0-9]+"  # 3,5 as written where ';' separates the cells
 ISO_DATE = re.compile(
-    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
-    r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d{1,9})?)?)?"
+    r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"
+    r"(?:[T ](?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:\.[0-9]{1,9})?)?)?"
 )
-DMY_DATE = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
+DMY_DATE = re.compile(r"(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})")
 # Plausible years only: a typo such as 2204 or 0224 is reported, not stored.
 MIN_YEAR, MAX_YEAR = 1900, 2199
 _EMAIL_CHARS = r"[^\s@<>()\[\],;:\"]"

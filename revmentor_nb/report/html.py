@@ -7,6 +7,16 @@ import nbformat
 from nbconvert import HTMLExporter
 
 TEMPLATES = Path(__file__).parent / "templates"
+MARKDOWN = "text/markdown"
+
+
+def inert_markdown(text: str) -> str:
+    """Markdown a code cell displayed, with no link, image or element left to make: it may hold participant text.
+
+    A measure named ``[click](javascript:...)`` in an assessments file reaches the evaluation's
+    notes; rendered as Markdown it would be a live link. Notebooks display no links or HTML on purpose.
+    """
+    return text.replace("<", "&lt;").replace("[", "\\[").replace("]", "\\]")
 
 
 def export_html(notebook: str | Path, out: str | Path, title: str | None = None) -> Path:
@@ -19,6 +29,11 @@ def export_html(notebook: str | Path, out: str | Path, title: str | None = None)
     for cell in nb.cells:  # warnings on stderr are for the developer, not the report's reader
         if cell.get("cell_type") == "code":
             cell.outputs = [o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            for output in cell.outputs:
+                data = output.get("data", {})
+                if MARKDOWN in data:
+                    text = data[MARKDOWN]
+                    data[MARKDOWN] = inert_markdown("".join(text) if isinstance(text, list) else text)
     exporter = HTMLExporter(
         template_name="revmentor",
         extra_template_basedirs=[str(TEMPLATES)],
