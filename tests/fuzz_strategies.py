@@ -1174,7 +1174,7 @@ def broken_bytes_case(draw, kind: str) -> FuzzCase:
     data = bytearray(case.content)
     done = []
     for _ in range(draw(st.integers(1, 3))):
-        where = draw(st.integers(0, len(data)))
+        where = draw(st.integers(0, 1000)) * len(data) // 1000  # a share: a workbook's length varies with its timestamps
         action = draw(st.sampled_from(["nul", "byte", "cut", "quote", "cr", "bom"]))
         if action == "nul":
             data[where:where] = b"\x00" * draw(st.integers(1, 3))
