@@ -1036,13 +1036,10 @@ def planted_case(draw, kind: str) -> FuzzCase:
 
 
 def _letter(position: int) -> str:
-    """Spreadsheet column letter of a 0-based position."""
-    letters_ = ""
-    n = position + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters_ = chr(65 + rem) + letters_
-    return letters_
+    """Spreadsheet column letter of a 0-based position (openpyxl's, independent of the loader's own)."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(position + 1)
 
 
 def _layout(draw, header: list[str], body: list[list[object]], fmt: str, offset: int,
