@@ -1,8 +1,6 @@
 """mentor-match's sign-up format (mentors.csv + mentees.csv): reading, every problem, either rows, CLI, workspace."""
 from __future__ import annotations
 
-import csv
-import io
 import subprocess
 import tempfile
 from pathlib import Path
@@ -28,17 +26,12 @@ SAMPLE = SHARED / "data" / "civil-service-sample"
 MENTORS, MENTEES = SAMPLE / "mentors.csv", SAMPLE / "mentees.csv"
 COMMON = ["first name", "last name", "email address", "both mentor and mentee", "job title", "grade",
           "organisation", "profession"]
+from test_loaders import csv_text  # noqa: E402  (CSV text as a spreadsheet program writes it)
+
 MENTOR_HEADER = COMMON + ["characteristics", "biography"]
 MENTEE_HEADER = COMMON + ["match with similar identity", "identity to match", "biography"]
 
 
-def csv_text(header: list[str], rows: list[list[str]], delimiter: str = ",") -> str:
-    """CSV text as a spreadsheet program writes it."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def mentor(email: str, grade: str = "SEO", org: str = "Department of Fun", both: str = "no",

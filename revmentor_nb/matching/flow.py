@@ -44,16 +44,15 @@ def is_network(model: "LinearModel") -> bool:
 
 
 def _side_arcs(model: "LinearModel", side: str, rhs: np.ndarray, aux_row: np.ndarray, aux_obj: np.ndarray,
-               aux_ub: np.ndarray) -> tuple[list, float, np.ndarray]:
+               aux_ub: np.ndarray) -> tuple[list, np.ndarray]:
     """Arcs between the source/sink and one side's rows: a base arc of capacity rhs, one per tier auxiliary.
 
     A negative rhs (locks beyond the first tier) is first covered by that row's best auxiliaries,
-    which every solution must then set to 1; returns (arc parts, their forced objective, forced aux mask).
+    which every solution must then set to 1; returns (arc parts, forced aux mask).
     """
     rows = model.network_rows[side]
     row_ids = rows[rows >= 0]
     forced = np.zeros(len(aux_obj), dtype=bool)
-    forced_value = 0.0
     base = rhs[row_ids].copy()
     mine = np.flatnonzero(np.isin(aux_row, row_ids))
     if np.any(base < -1e-9):
@@ -67,12 +66,11 @@ def _side_arcs(model: "LinearModel", side: str, rhs: np.ndarray, aux_row: np.nda
                 if len(take) < need:
                     raise ValueError("locks exceed a capacity")  # check_locks prevents this
                 forced[take] = True
-                forced_value += float(aux_obj[take].sum())
                 base[i] = 0.0
     free_aux = mine[~forced[mine]]
     return [(row_ids, np.rint(base).astype(np.int64), np.zeros(len(row_ids))),
             (aux_row[free_aux], np.rint(aux_ub[free_aux]).astype(np.int64), aux_obj[free_aux], free_aux)], \
-        forced_value, forced
+        forced
 
 
 def solve_flow(model: "LinearModel") -> "Solution | None":
@@ -91,8 +89,8 @@ def solve_flow(model: "LinearModel") -> "Solution | None":
     aux_obj = np.asarray(model.aux_obj, dtype=np.float64)
     aux_ub = np.asarray(model.aux_ub, dtype=np.float64)
     try:
-        arcs_m, forced_m_value, forced_m = _side_arcs(model, "mentor", rhs, aux_row, aux_obj, aux_ub)
-        arcs_e, forced_e_value, forced_e = _side_arcs(model, "mentee", rhs, aux_row, aux_obj, aux_ub)
+        arcs_m, forced_m = _side_arcs(model, "mentor", rhs, aux_row, aux_obj, aux_ub)
+        arcs_e, forced_e = _side_arcs(model, "mentee", rhs, aux_row, aux_obj, aux_ub)
     except ValueError:
         return None
     values = model.value[usable]
