@@ -36,7 +36,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from revmentor_nb import demo
-    from revmentor_nb.demo_workspace import run_demo
+    from revmentor_nb.run.demo import run_demo
 
     failed = 0
     with tempfile.TemporaryDirectory(prefix="bench-crash-") as tmp:

@@ -28,10 +28,9 @@ CHUNK = 250
 
 def run_chunk(kind: str, n: int, seed: int, save: str | None) -> dict:
     """Run ``n`` hypothesis cases of ``kind`` from ``seed``; return counts and the first failures."""
+    from fuzz_strategies import check_case, fuzz_case
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hypothesis_seed
-
-    from fuzz_strategies import check_case, fuzz_case
 
     out: dict = {"kind": kind, "cases": 0, "failed": 0, "planted": 0, "must_load": 0, "xlsx": 0, "chaos": 0, "bytes": 0,
                  "failures": Counter(), "examples": [], "signatures": Counter()}

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from revmentor_nb.loaders import load_participants, load_roster
+from revmentor_nb.io.load import load_participants, load_roster
 
 TOPICS = np.array(["data", "AI tools", "social media", "cloud", "python", "inclusion", "design", "security",
                    "product", "agile", "excel", "accessibility", "gaming", "sustainability", "podcasts"])

@@ -41,8 +41,8 @@ MACHINE_GIB = 24.0
 def step_generate(ws_dir: Path, employees: int, signups: int, seed: int) -> str:
     """Build the organisation, write its CSVs and make the workspace."""
     from revmentor_nb import demo
-    from revmentor_nb.demo_workspace import demo_design
-    from revmentor_nb.workspace import Workspace
+    from revmentor_nb.demo.workspace import demo_design
+    from revmentor_nb.workspace.workspace import Workspace
 
     per_role = round(signups / 2.12)  # build_demo adds 6% of mentors + mentees as 'either'
     org = demo.build_demo(seed=seed, n_employees=employees, n_mentors=per_role, n_mentees=per_role)
@@ -57,7 +57,7 @@ def step_generate(ws_dir: Path, employees: int, signups: int, seed: int) -> str:
 
 def step_import(ws_dir: Path) -> str:
     """Import the four declared files through the workspace (validated, stored, audited)."""
-    from revmentor_nb.workspace import Workspace
+    from revmentor_nb.workspace.workspace import Workspace
 
     ws = Workspace(ws_dir)
     rows = []
@@ -70,7 +70,7 @@ def step_import(ws_dir: Path) -> str:
 def step_match(ws_dir: Path) -> str:
     """Match with the workspace's design settings, store and accept the run."""
     from revmentor_nb import match
-    from revmentor_nb.workspace import Workspace
+    from revmentor_nb.workspace.workspace import Workspace
 
     ws = Workspace(ws_dir)
     result = match(ws.require("participants"), roster=ws.table("roster"), exclusions=ws.table("exclusions"),
@@ -83,8 +83,8 @@ def step_match(ws_dir: Path) -> str:
 def step_activity(ws_dir: Path, seed: int) -> str:
     """Simulate six months of activity for the accepted pairs and declare the files in program.yaml."""
     from revmentor_nb import demo
-    from revmentor_nb.design import ProgramDesign
-    from revmentor_nb.workspace import Workspace
+    from revmentor_nb.design.program import ProgramDesign
+    from revmentor_nb.workspace.workspace import Workspace
 
     ws = Workspace(ws_dir)
     with open(ws_dir / "org.pickle", "rb") as fh:
@@ -190,7 +190,7 @@ def main() -> None:
     me = [sys.executable, str(Path(__file__).resolve()), "--workspace", str(ws_dir),
           "--employees", str(args.employees), "--signups", str(args.signups), "--seed", str(args.seed)]
     steps = [(s, me + ["--step", s]) for s in ("generate", "import", "match", "activity")]
-    steps += [(f"run {s}", [sys.executable, "-m", "revmentor_nb.cli", "run", str(ws_dir), "--stage", s])
+    steps += [(f"run {s}", [sys.executable, "-m", "revmentor_nb.run.cli", "run", str(ws_dir), "--stage", s])
               for s in args.stages]
     print(f"bench_large: {args.employees:,} employees, {args.signups:,} sign-ups requested, seed {args.seed}; "
           f"{os.cpu_count()} cores; workspace {ws_dir}", flush=True)

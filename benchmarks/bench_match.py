@@ -37,7 +37,7 @@ FAIR = {"fairness": {}}  # the default fairness settings (gender, ethnicity, age
 def demo(seed: int, n_mentors: int, n_mentees: int):
     """The seeded demo organisation (or the package's synthetic one if demo.py is missing)."""
     try:
-        from revmentor_nb.demo import build_demo
+        from revmentor_nb.demo.organisation import build_demo
 
         emp = max(1000, int(5.5 * (n_mentors + n_mentees)))
         return build_demo(seed, n_employees=emp, n_mentors=n_mentors, n_mentees=n_mentees)

@@ -20,10 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from revmentor_nb import Workspace, match  # noqa: E402
-from revmentor_nb.board_view import board_state, filter_options, people_index  # noqa: E402
-from revmentor_nb.demo import build_demo  # noqa: E402
-from revmentor_nb.demo_workspace import demo_design  # noqa: E402
-from revmentor_nb.overrides import Review  # noqa: E402
+from revmentor_nb.demo.organisation import build_demo  # noqa: E402
+from revmentor_nb.demo.workspace import demo_design  # noqa: E402
+from revmentor_nb.review.board import board_state, filter_options, people_index  # noqa: E402
+from revmentor_nb.review.overrides import Review  # noqa: E402
 
 TARGET = 0.5
 

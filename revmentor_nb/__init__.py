@@ -5,22 +5,21 @@ the core never pulls in the UI or report libraries.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from revmentor_nb._lazy import lazy
 
 __version__ = "0.1.0"
 
 _EXPORTS = {
     "InputError": "revmentor_nb.errors",
-    "load": "revmentor_nb.loaders",
-    "load_participants": "revmentor_nb.loaders",
-    "load_roster": "revmentor_nb.loaders",
-    "read_mentor_match": "revmentor_nb.mentor_match",
-    "CIVIL_SERVICE_GRADES": "revmentor_nb.mentor_match",
-    "Workspace": "revmentor_nb.workspace",
-    "ProgramDesign": "revmentor_nb.design",
-    "load_design": "revmentor_nb.design",
-    "DesignError": "revmentor_nb.design",
+    "load": "revmentor_nb.io.load",
+    "load_participants": "revmentor_nb.io.load",
+    "load_roster": "revmentor_nb.io.load",
+    "read_mentor_match": "revmentor_nb.io.mentor_match",
+    "CIVIL_SERVICE_GRADES": "revmentor_nb.io.mentor_match",
+    "Workspace": "revmentor_nb.workspace.workspace",
+    "ProgramDesign": "revmentor_nb.design.program",
+    "load_design": "revmentor_nb.design.program",
+    "DesignError": "revmentor_nb.design.program",
     "match": "revmentor_nb.matching",
     "MatchResult": "revmentor_nb.matching",
     "tradeoff": "revmentor_nb.matching",
@@ -31,9 +30,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'revmentor_nb' has no attribute {name!r}")
-    module = importlib.import_module(_EXPORTS[name])
-    return module if module.__name__.endswith("." + name) else getattr(module, name)
+__getattr__, __dir__ = lazy(__name__, _EXPORTS)

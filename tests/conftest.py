@@ -14,13 +14,13 @@ ARTIFACTS = REPO / "test-artifacts"
 
 def revmentor_cmd(*args: str) -> list[str]:
     """The `revmentor` command as the installed console script would run it."""
-    return [sys.executable, "-m", "revmentor_nb.cli", *args]
+    return [sys.executable, "-m", "revmentor_nb.run.cli", *args]
 
 
 @pytest.fixture(scope="session")
 def demo_workspace(tmp_path_factory) -> Path:
     """A demo workspace made by `run_demo` (all four notebooks executed with papermill)."""
-    from revmentor_nb.demo_workspace import run_demo
+    from revmentor_nb.run.demo import run_demo
 
     root = tmp_path_factory.mktemp("demo") / "ws"
     run_demo(root, seed=0, n_employees=int(os.environ.get("REVMENTOR_TEST_EMPLOYEES", "1500")))

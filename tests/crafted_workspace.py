@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from revmentor_nb import demo
-from revmentor_nb.demo_workspace import demo_design
-from revmentor_nb.design import ProgramDesign
-from revmentor_nb.pipeline import new_run_id, run_stages
-from revmentor_nb.workspace import Workspace
+from revmentor_nb.demo.workspace import demo_design
+from revmentor_nb.design.program import ProgramDesign
+from revmentor_nb.run.pipeline import new_run_id, run_stages
+from revmentor_nb.workspace.workspace import Workspace
 
 SEED, EMPLOYEES = 11, 700
 RARE_GENDER = "Gender-Quillon"

@@ -148,7 +148,7 @@ def command(kind: str, root: Path, source: Path | None = None, stage: str = "mon
     """The child process of one kind of step."""
     if kind == "import":
         return [sys.executable, "-c", DRIVER, str(root), "roster", str(source)]
-    return [sys.executable, "-m", "revmentor_nb.cli", "run", str(root), "--stage", "match" if kind == "match" else stage]
+    return [sys.executable, "-m", "revmentor_nb.run.cli", "run", str(root), "--stage", "match" if kind == "match" else stage]
 
 
 def _new_audit_row(root: Path, after: int) -> bool:
@@ -229,7 +229,7 @@ def check_after(root: Path, before: Snapshot, run: Run, expected_current: dict[s
     if verdict != "ok":
         return problems + [f"integrity_check: {verdict}"]
     from revmentor_nb import Workspace
-    from revmentor_nb.workspace import WorkspaceBusy
+    from revmentor_nb.workspace.workspace import WorkspaceBusy
 
     try:
         ws = Workspace(root)

@@ -53,12 +53,23 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from revmentor_nb import contract, tables
-from revmentor_nb.contract import BOOL, DATE, EMAIL, ENUM, FLOAT, GRADE, INT, LIST, TEXT
 from revmentor_nb.errors import InputError
-from revmentor_nb.loaders import load, validate_frame
-from revmentor_nb.tables import normalise_header
-from revmentor_nb.validate import validate_file
+from revmentor_nb.io import contract
+from revmentor_nb.io import read as tables
+from revmentor_nb.io.contract import (
+    BOOL,
+    DATE,
+    EMAIL,
+    ENUM,
+    FLOAT,
+    GRADE,
+    INT,
+    LIST,
+    TEXT,
+)
+from revmentor_nb.io.load import load, validate_frame
+from revmentor_nb.io.read import normalise_header
+from revmentor_nb.run.validate import validate_file
 
 KINDS = ("participants", "roster", "meetings", "checkins", "assessments")
 GRADE_ORDER = ["A", "b", "C"]  # a declared text grade order, junior first

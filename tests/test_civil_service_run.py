@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import SHARED, revmentor_cmd
+
 from revmentor_nb import Workspace
 
 SAMPLE = SHARED / "data" / "civil-service-sample"

@@ -75,7 +75,7 @@ def test_run_on_a_folder_that_is_not_a_workspace(tmp_path):
 
 
 def test_parameter_values_are_typed_but_dates_stay_text():
-    from revmentor_nb.cli import _parse_value
+    from revmentor_nb.run.cli import _parse_value
 
     assert _parse_value("3") == 3 and _parse_value("true") is True and _parse_value("x y") == "x y"
     assert _parse_value("2026-06-01") == "2026-06-01"

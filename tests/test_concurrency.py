@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import revmentor_cmd
+
 from revmentor_nb import Workspace
 
 pytestmark = pytest.mark.notebook  # runs the notebooks (papermill), like test_notebooks

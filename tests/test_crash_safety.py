@@ -15,8 +15,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from crash_harness import KINDS, check_after, command, complete_run, delays, snapshot, start_and_kill, trial
+from crash_harness import (
+    KINDS,
+    check_after,
+    command,
+    complete_run,
+    delays,
+    snapshot,
+    start_and_kill,
+    trial,
+)
 
 pytestmark = pytest.mark.notebook  # runs the notebooks (papermill), like test_notebooks
 

@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from revmentor_nb import contract
-from revmentor_nb.demo import (
+from revmentor_nb.demo.organisation import (
     GRADE_ORDER,
     SMALL_SITE,
     UNOFFERED_TOPIC,
@@ -23,7 +22,8 @@ from revmentor_nb.demo import (
     write_activity,
     write_inputs,
 )
-from revmentor_nb.org import find_cycles, manager_map
+from revmentor_nb.io import contract
+from revmentor_nb.io.org import find_cycles, manager_map
 
 SEED = 3
 INPUT_FRAMES = ("roster", "participants", "exclusions", "locks")
@@ -501,7 +501,7 @@ def test_csv_files_use_the_contract_columns(org: DemoOrg, activity: DemoActivity
 
 
 def test_loaders_read_the_files_back_to_equal_frames(org: DemoOrg, activity: DemoActivity, tmp_path: Path) -> None:
-    loaders = pytest.importorskip("revmentor_nb.loaders")
+    loaders = pytest.importorskip("revmentor_nb.io.load")
     paths = {**write_inputs(org, tmp_path), **write_activity(activity, tmp_path)}
     for kind, path in paths.items():
         extra = {"roster": org.roster} if kind == "participants" else {}

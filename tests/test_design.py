@@ -9,8 +9,14 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from revmentor_nb.design import (DesignError, ProgramDesign, communication_timeline, design_from_dict, load_design,
-                                 save_design)
+from revmentor_nb.design.program import (
+    DesignError,
+    ProgramDesign,
+    communication_timeline,
+    design_from_dict,
+    load_design,
+    save_design,
+)
 
 
 def test_default_design_round_trips_through_yaml(tmp_path):
@@ -88,7 +94,7 @@ def test_mentors_band_reaching_above_the_mentees_top_is_rejected():
 
 
 def test_sensible_bands_are_accepted_and_ranked():
-    from revmentor_nb.design import band_ranks
+    from revmentor_nb.design.program import band_ranks
 
     d = design_from_dict({"grade_order": GRADES, "eligibility": {"mentors": {"highest": "b2"},
                                                                   "mentees": {"lowest": "B2"}}})
@@ -204,7 +210,7 @@ def test_matching_is_match_settings_following_mode_and_k(tmp_path):
 
 
 def test_apply_preset_fills_objective_and_evaluation():
-    from revmentor_nb.design import OBJECTIVE_PRESETS, apply_preset
+    from revmentor_nb.design.program import OBJECTIVE_PRESETS, apply_preset
 
     d = apply_preset(ProgramDesign(), "retention")
     assert d.objective.method == OBJECTIVE_PRESETS["retention"]["method"]
@@ -213,7 +219,7 @@ def test_apply_preset_fills_objective_and_evaluation():
 
 
 def test_summary_and_advice_speak_the_programme_managers_language():
-    from revmentor_nb.design import design_advice, design_summary
+    from revmentor_nb.design.program import design_advice, design_summary
 
     d = design_from_dict({"schedule": {"length_months": 12, "cadence_days": 60},
                           "evaluation": {"comparison": "none"}, "grade_order": GRADES,
@@ -230,7 +236,7 @@ def test_summary_and_advice_speak_the_programme_managers_language():
 
 
 def test_agreement_template_covers_cadence_goals_confidentiality_boundaries_and_ending():
-    from revmentor_nb.agreement import PLACEHOLDERS, agreement_template
+    from revmentor_nb.design.agreement import PLACEHOLDERS, agreement_template
 
     d = design_from_dict({"schedule": {"cadence_days": 21, "meeting_minutes": 45}, "delivery": {"commitment_hours_per_month": 3}})
     text = agreement_template(d)
@@ -241,7 +247,7 @@ def test_agreement_template_covers_cadence_goals_confidentiality_boundaries_and_
 
 
 def test_fill_agreement_escapes_participant_text_and_blanks_what_is_missing():
-    from revmentor_nb.agreement import BLANK, agreement_template, fill_agreement
+    from revmentor_nb.design.agreement import BLANK, agreement_template, fill_agreement
 
     d = ProgramDesign(name="Tech & <Leaders>")
     out = fill_agreement(agreement_template(d), {"mentor_name": "<script>alert(1)</script>", "mentee_name": "O'Neil",
@@ -311,7 +317,7 @@ def test_design_form_shows_problems_inline_and_does_not_save(tmp_path):
 def declared_workspace(tmp_path_factory):
     """A workspace whose program.yaml names demo sign-ups and roster files that are not imported yet."""
     from revmentor_nb import Workspace, demo
-    from revmentor_nb.demo_workspace import demo_design
+    from revmentor_nb.demo.workspace import demo_design
 
     root = tmp_path_factory.mktemp("declared") / "ws"
     org = demo.build_demo(seed=2, n_employees=400)
@@ -326,7 +332,7 @@ def declared_workspace(tmp_path_factory):
 
 def test_design_signups_read_the_declared_file_without_importing_it(declared_workspace, tmp_path):
     from revmentor_nb import Workspace
-    from revmentor_nb.signups import design_signups
+    from revmentor_nb.workspace.signups import design_signups
 
     ws = Workspace(declared_workspace)
     found = design_signups(ws)
@@ -340,7 +346,7 @@ def test_design_signups_read_the_declared_file_without_importing_it(declared_wor
 def test_design_notebook_runs_headless_with_charts(declared_workspace):
     import re
 
-    from revmentor_nb.pipeline import run_stages
+    from revmentor_nb.run.pipeline import run_stages
 
     summary = run_stages(declared_workspace, ["design"])
     html = summary.outcomes[0].report.read_text(encoding="utf-8")

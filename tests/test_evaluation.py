@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from revmentor_nb.evaluation import person_scores, prepost
-from revmentor_nb.instruments import load_instruments
-from revmentor_nb.prepost import dz_confidence_interval, levels, paired_stats
+from revmentor_nb.evaluation.evaluate import person_scores, prepost
+from revmentor_nb.evaluation.instruments import load_instruments
+from revmentor_nb.evaluation.prepost import dz_confidence_interval, levels, paired_stats
 
 TOL = 1e-9
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from revmentor_nb.dose import dose_response, meeting_bins, meetings_held
+from revmentor_nb.evaluation.dose import dose_response, meeting_bins, meetings_held
 
 TOL = 1e-9
 

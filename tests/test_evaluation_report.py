@@ -11,9 +11,13 @@ import pandas as pd
 import pytest
 
 from revmentor_nb import Workspace, demo
-from revmentor_nb import evaluation_view as view
-from revmentor_nb.design import Objective, Privacy, ProgramDesign, Schedule
-from revmentor_nb.evaluation import EvaluationInputs, evaluate, inputs_from_workspace
+from revmentor_nb.design.program import Objective, Privacy, ProgramDesign, Schedule
+from revmentor_nb.evaluation import report_tables as view
+from revmentor_nb.evaluation.evaluate import (
+    EvaluationInputs,
+    evaluate,
+    inputs_from_workspace,
+)
 
 K = 5
 AS_OF = "2027-03-02"  # the demo roster records outcomes for a year after the start (2026-03-02)
@@ -117,7 +121,7 @@ def test_the_diversity_objective_reports_under_represented_mentors(programme):
 
 
 def test_the_comparison_rule_can_be_switched(programme, ev):
-    from revmentor_nb.evaluation import with_comparison
+    from revmentor_nb.evaluation.evaluate import with_comparison
 
     _, _, _, inputs = programme
     other = with_comparison(ev, inputs, "eligible non-participants")
@@ -148,8 +152,8 @@ def test_dashboard_reruns_the_core_when_the_measure_or_comparison_changes(ev, pr
 
 
 def test_the_core_never_imports_widgets_charts_or_papermill():
-    code = ("import sys; import revmentor_nb.evaluation, revmentor_nb.evaluation_view, revmentor_nb.kpis, "
-            "revmentor_nb.verdict, revmentor_nb.dose, revmentor_nb.instruments; "
+    code = ("import sys; import revmentor_nb.evaluation.evaluate, revmentor_nb.evaluation.report_tables, revmentor_nb.evaluation.kpis, "
+            "revmentor_nb.evaluation.verdict, revmentor_nb.evaluation.dose, revmentor_nb.evaluation.instruments; "
             "bad = [m for m in ('ipywidgets', 'altair', 'papermill') if m in sys.modules]; print(bad); "
             "sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -170,7 +174,7 @@ def build_workspace(root, preset: str = "digital_skills") -> Workspace:
 
 @pytest.mark.notebook
 def test_headless_report_answers_the_objective_privately_and_offline(tmp_path):
-    from revmentor_nb.pipeline import run_stages
+    from revmentor_nb.run.pipeline import run_stages
 
     ws = build_workspace(tmp_path / "ws")
     summary = run_stages(ws.root, ["evaluate"], parameters={"k": 6, "as_of": AS_OF})
@@ -191,7 +195,7 @@ def test_headless_report_answers_the_objective_privately_and_offline(tmp_path):
 
 
 def test_as_of_defaults_to_the_latest_date_the_data_record(programme):
-    from revmentor_nb.evaluation import default_as_of
+    from revmentor_nb.evaluation.evaluate import default_as_of
 
     org, _, act, inputs = programme
     latest = max(org.roster[c].max() for c in ("hire_date", "exit_date", "last_promotion_date"))

@@ -6,7 +6,12 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from revmentor_nb.suppression import blank_where, imports_for_report, suppress, suppress_cells
+from revmentor_nb.privacy.suppression import (
+    blank_where,
+    imports_for_report,
+    suppress,
+    suppress_cells,
+)
 
 K = 5
 

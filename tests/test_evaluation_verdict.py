@@ -5,11 +5,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from revmentor_nb.design import OBJECTIVE_PRESETS
-from revmentor_nb.instruments import load_instruments
-from revmentor_nb.kpis import KPI_COLUMNS
-from revmentor_nb.prepost import levels, prepost
-from revmentor_nb.verdict import MET, NO_DATA, NOT_MET, judge, parse_criterion
+from revmentor_nb.design.program import OBJECTIVE_PRESETS
+from revmentor_nb.evaluation.instruments import load_instruments
+from revmentor_nb.evaluation.kpis import KPI_COLUMNS
+from revmentor_nb.evaluation.prepost import levels, prepost
+from revmentor_nb.evaluation.verdict import (
+    MET,
+    NO_DATA,
+    NOT_MET,
+    judge,
+    parse_criterion,
+)
 
 INSTRUMENTS = load_instruments()
 KNOWN = ["digital_confidence", "mfq9"]

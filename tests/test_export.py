@@ -12,10 +12,22 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from revmentor_nb import Workspace, match
-from revmentor_nb.demo import build_demo
-from revmentor_nb.demo_workspace import demo_design
-from revmentor_nb.export import FORMULA_STARTS, safe_cell, safe_frame, write_csv, write_xlsx
-from revmentor_nb.match_outputs import pair_table, reasons, report_unmatched, scrub_ids, write_outputs
+from revmentor_nb.demo.organisation import build_demo
+from revmentor_nb.demo.workspace import demo_design
+from revmentor_nb.io.export import (
+    FORMULA_STARTS,
+    safe_cell,
+    safe_frame,
+    write_csv,
+    write_xlsx,
+)
+from revmentor_nb.review.handover import (
+    pair_table,
+    reasons,
+    report_unmatched,
+    scrub_ids,
+    write_outputs,
+)
 
 EVIL = ["=1+1", "+SUM(A1:A2)", "-2+3", "@SUM(1)", "\t=cmd", "\r=cmd", "=HYPERLINK(\"http://x\",\"click\")",
         "\uff1dcmd", "ok text", "a=b"]

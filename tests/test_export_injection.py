@@ -27,11 +27,11 @@ import pytest
 from openpyxl import load_workbook
 
 from revmentor_nb import demo
-from revmentor_nb.demo_workspace import demo_design
-from revmentor_nb.design import ProgramDesign
-from revmentor_nb.export import FORMULA_STARTS
-from revmentor_nb.pipeline import new_run_id, run_stages
-from revmentor_nb.workspace import Workspace
+from revmentor_nb.demo.workspace import demo_design
+from revmentor_nb.design.program import ProgramDesign
+from revmentor_nb.io.export import FORMULA_STARTS
+from revmentor_nb.run.pipeline import new_run_id, run_stages
+from revmentor_nb.workspace.workspace import Workspace
 
 SEED, EMPLOYEES = 5, 500
 MARK = "rmxss"  # in every HTML payload, so markup that came from participant text can be recognised

@@ -7,11 +7,18 @@ from pathlib import Path
 import pytest
 
 from revmentor_nb import Workspace, match
-from revmentor_nb.column_mapping import find_saved_spec
-from revmentor_nb.design import ProgramDesign
-from revmentor_nb.form_import import (FORMS_EXPORT_FILES, FORMS_EXPORT_RULES, forms_export_specs, import_signup_files,
-                                      import_signups, read_cells, read_forms_export)
-from revmentor_nb.grid_questions import parse_choice, split_grid_header
+from revmentor_nb.design.program import ProgramDesign
+from revmentor_nb.io.forms import (
+    FORMS_EXPORT_FILES,
+    FORMS_EXPORT_RULES,
+    forms_export_specs,
+    import_signup_files,
+    import_signups,
+    read_cells,
+    read_forms_export,
+)
+from revmentor_nb.io.grid import parse_choice, split_grid_header
+from revmentor_nb.io.mapping import find_saved_spec
 
 REPO = Path(__file__).resolve().parent.parent
 FORMS = REPO.parent / "shared" / "data" / "forms-export"
@@ -110,8 +117,8 @@ def test_workspace_import_saves_the_mapping_that_the_next_import_reuses(tmp_path
 @pytest.mark.notebook
 def test_headless_match_stage_reads_form_exports_with_the_saved_mapping(tmp_path):
     """`revmentor run DIR --stage match -p signup_files ...` after a person mapped the files once."""
-    from revmentor_nb.column_mapping import save_spec
-    from revmentor_nb.pipeline import run_stages
+    from revmentor_nb.io.mapping import save_spec
+    from revmentor_nb.run.pipeline import run_stages
 
     ws = Workspace.create(tmp_path / "ws", ProgramDesign(name="DRP", matching={"rules": FORMS_EXPORT_RULES}))
     for path, spec in forms_export_specs(FORMS):  # what the wizard saves

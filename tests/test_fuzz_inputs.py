@@ -16,13 +16,23 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from fuzz_strategies import (
+    KINDS,
+    FuzzCase,
+    Raw,
+    check_case,
+    data_rows,
+    fuzz_case,
+    render_csv,
+    render_xlsx,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fuzz_strategies import KINDS, FuzzCase, Raw, check_case, data_rows, fuzz_case, render_csv, render_xlsx
-from revmentor_nb import tables, values
 from revmentor_nb.errors import InputError
-from revmentor_nb.loaders import load
+from revmentor_nb.io import parse as values
+from revmentor_nb.io import read as tables
+from revmentor_nb.io.load import load
 
 EXAMPLES = int(os.environ.get("REVMENTOR_FUZZ_EXAMPLES", "60"))  # per kind; the benchmark runs 2,000 per kind
 

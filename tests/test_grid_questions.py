@@ -7,8 +7,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from revmentor_nb.errors import ProblemLog
-from revmentor_nb.grid_questions import (ORDINALS, UNRANKED, Grid, as_list_text, find_grids, grid_lists,
-                                         ordered_topics, parse_choice, split_grid_header, suggest_target)
+from revmentor_nb.io.grid import (
+    ORDINALS,
+    UNRANKED,
+    Grid,
+    as_list_text,
+    find_grids,
+    grid_lists,
+    ordered_topics,
+    parse_choice,
+    split_grid_header,
+    suggest_target,
+)
 
 Q = "Which topics would you like to read about?"
 

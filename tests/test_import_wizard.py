@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from revmentor_nb import Workspace
-from revmentor_nb.demo import build_demo, write_inputs
-from revmentor_nb.demo_workspace import demo_design
+from revmentor_nb.demo.organisation import build_demo, write_inputs
+from revmentor_nb.demo.workspace import demo_design
 
 pytest.importorskip("ipywidgets")
 from revmentor_nb.ui.import_wizard import EXTRA, ImportWizard  # noqa: E402

@@ -4,10 +4,23 @@ from __future__ import annotations
 import pytest
 
 from revmentor_nb import Workspace
-from revmentor_nb.column_mapping import (FileSpec, find_saved_spec, fingerprint, missing_required, save_spec,
-                                         suggest_spec, suggestion_table)
 from revmentor_nb.errors import InputError
-from revmentor_nb.form_import import check_signups, prepare, read_cells, read_signups, slug_ids
+from revmentor_nb.io.forms import (
+    check_signups,
+    prepare,
+    read_cells,
+    read_signups,
+    slug_ids,
+)
+from revmentor_nb.io.mapping import (
+    FileSpec,
+    find_saved_spec,
+    fingerprint,
+    missing_required,
+    save_spec,
+    suggest_spec,
+    suggestion_table,
+)
 
 HEADERS = ["Staff No", "Full Name", "E-mail", "Dept", "Level", "Site", "Reference", "Departmnt code",
            "What can you teach? [AI tools]", "What can you teach? [Social media]"]

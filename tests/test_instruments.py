@@ -1,6 +1,8 @@
 """Instrument files: shipped MFQ-9 and digital confidence, user files, reverse keying, scoring and Cronbach's alpha."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,9 +10,18 @@ import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.stats.anova import anova_lm
 
-from revmentor_nb.instruments import (SHIPPED_DIR, InstrumentError, cronbach_alpha, item_values, load_instrument,
-                                      load_instruments, reliability, score_items)
-from revmentor_nb.prepost import person_scores
+import revmentor_nb
+from revmentor_nb.evaluation.instruments import (
+    SHIPPED_DIR,
+    InstrumentError,
+    cronbach_alpha,
+    item_values,
+    load_instrument,
+    load_instruments,
+    reliability,
+    score_items,
+)
+from revmentor_nb.evaluation.prepost import person_scores
 
 TOL = 1e-9
 
@@ -25,7 +36,7 @@ def test_shipped_instruments_are_package_data_with_the_required_structure():
     assert (mfq.scale_min, mfq.scale_max) == (1, 5) and not mfq.reverse and "Castro" in mfq.source
     dc = found["digital_confidence"]
     assert dc.reverse == {"dc4", "dc8"} and len(dc.items) == 8
-    assert SHIPPED_DIR.parent.name == "revmentor_nb"  # inside the package: hatch ships it in the wheel
+    assert SHIPPED_DIR.is_relative_to(Path(revmentor_nb.__file__).parent)  # inside the package: hatch ships it in the wheel
 
 
 def test_reverse_keying_and_subscale_means():

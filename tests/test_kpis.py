@@ -10,10 +10,25 @@ from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
-from revmentor_nb.comparison import comparison_group, match_controls, staff_at
-from revmentor_nb.kpis import (compare_proportions, follow_up, kpi_row, parse_kpi, representation,
-                               under_represented_ids)
-from revmentor_nb.survival import kaplan_meier, logrank, monthly_curve, survival_at
+from revmentor_nb.evaluation.comparison import (
+    comparison_group,
+    match_controls,
+    staff_at,
+)
+from revmentor_nb.evaluation.kpis import (
+    compare_proportions,
+    follow_up,
+    kpi_row,
+    parse_kpi,
+    representation,
+    under_represented_ids,
+)
+from revmentor_nb.evaluation.survival import (
+    kaplan_meier,
+    logrank,
+    monthly_curve,
+    survival_at,
+)
 
 TOL = 1e-9
 START = date(2026, 3, 2)

@@ -17,10 +17,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from revmentor_nb import contract
 from revmentor_nb.errors import InputError
-from revmentor_nb.loaders import load
-from revmentor_nb.tables import normalise_header
+from revmentor_nb.io import contract
+from revmentor_nb.io.load import load
+from revmentor_nb.io.read import normalise_header
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PARTICIPANT_COLUMNS = [c.name for c in contract.PARTICIPANTS.columns]

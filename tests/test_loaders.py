@@ -10,10 +10,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from revmentor_nb import contract, tables, values
 from revmentor_nb.errors import InputError
-from revmentor_nb.loaders import load, load_participants, load_roster, validate_frame
-from revmentor_nb.validate import validate_file
+from revmentor_nb.io import contract
+from revmentor_nb.io import parse as values
+from revmentor_nb.io import read as tables
+from revmentor_nb.io.load import load, load_participants, load_roster, validate_frame
+from revmentor_nb.run.validate import validate_file
 
 HEADER = ["person_id", "name", "email", "role", "department", "manager_id", "grade", "offers", "wants", "consent"]
 GOOD = [

@@ -1,5 +1,5 @@
 """Agreements and notes become HTML with participant text escaped."""
-from revmentor_nb.markdown import to_html
+from revmentor_nb.io.markdown import to_html
 
 
 def test_headings_bullets_paragraphs_and_escaping():

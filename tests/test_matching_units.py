@@ -7,7 +7,13 @@ import pytest
 from pydantic import ValidationError
 
 import revmentor_nb
-from revmentor_nb.matching import MatchInputError, MatchResult, MatchSettings, match, tradeoff
+from revmentor_nb.matching import (
+    MatchInputError,
+    MatchResult,
+    MatchSettings,
+    match,
+    tradeoff,
+)
 from revmentor_nb.matching.synth import instance
 
 

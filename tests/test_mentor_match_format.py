@@ -8,19 +8,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import SHARED, revmentor_cmd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SHARED, revmentor_cmd
-from revmentor_nb import CIVIL_SERVICE_GRADES, Workspace, contract, read_mentor_match
-from revmentor_nb.cli import main as cli_main
-from revmentor_nb.design import DesignError, ProgramDesign
+from revmentor_nb import CIVIL_SERVICE_GRADES, Workspace, read_mentor_match
+from revmentor_nb.design.program import DesignError, ProgramDesign
 from revmentor_nb.errors import PROBLEM_COLUMNS, InputError
-from revmentor_nb.inputs import import_declared
-from revmentor_nb.loaders import load_participants
-from revmentor_nb.mentor_match import mentor_match_side, read_mentor_match_file
-from revmentor_nb.signups import design_signups
-from revmentor_nb.validate import validate_file, validate_mentor_match
+from revmentor_nb.io import contract
+from revmentor_nb.io.load import load_participants
+from revmentor_nb.io.mentor_match import mentor_match_side, read_mentor_match_file
+from revmentor_nb.run.cli import main as cli_main
+from revmentor_nb.run.validate import validate_file, validate_mentor_match
+from revmentor_nb.workspace.declared import import_declared
+from revmentor_nb.workspace.signups import design_signups
 
 SAMPLE = SHARED / "data" / "civil-service-sample"
 MENTORS, MENTEES = SAMPLE / "mentors.csv", SAMPLE / "mentees.csv"

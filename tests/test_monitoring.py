@@ -19,10 +19,25 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from revmentor_nb.design import MonitoringRules
-from revmentor_nb.monitoring import (STATUSES, Programme, checkin_calendar, checkin_summary, meeting_days,
-                                     meetings_by_month, pair_activity, prepare, resolve_as_of)
-from revmentor_nb.monitoring_rules import assess, rules_table, status_counts, status_dates, statuses_over_time
+from revmentor_nb.design.program import MonitoringRules
+from revmentor_nb.monitoring.activity import (
+    STATUSES,
+    Programme,
+    checkin_calendar,
+    checkin_summary,
+    meeting_days,
+    meetings_by_month,
+    pair_activity,
+    prepare,
+    resolve_as_of,
+)
+from revmentor_nb.monitoring.status import (
+    assess,
+    rules_table,
+    status_counts,
+    status_dates,
+    statuses_over_time,
+)
 
 PROGRAMME = Programme(pd.Timestamp("2026-03-02"), pd.Timestamp("2026-09-02"), 30)
 RULES = MonitoringRules()

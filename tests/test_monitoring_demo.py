@@ -15,9 +15,14 @@ import pandas as pd
 import pytest
 
 from revmentor_nb import demo
-from revmentor_nb.design import MonitoringRules
-from revmentor_nb.monitoring import EARLY_DAYS, Programme, pair_activity, prepare
-from revmentor_nb.monitoring_rules import assess
+from revmentor_nb.design.program import MonitoringRules
+from revmentor_nb.monitoring.activity import (
+    EARLY_DAYS,
+    Programme,
+    pair_activity,
+    prepare,
+)
+from revmentor_nb.monitoring.status import assess
 
 START = date(2026, 3, 2)
 PROGRAMME = Programme(pd.Timestamp(START), pd.Timestamp("2026-09-02"), 30)
@@ -161,7 +166,7 @@ def test_the_pair_that_ended_early_is_ended_from_its_last_word(prepared):
 @pytest.mark.notebook
 def test_demo_workspace_statuses_and_monitor_report(demo_workspace):
     from revmentor_nb import Workspace
-    from revmentor_nb.monitoring import load
+    from revmentor_nb.monitoring.activity import load
 
     ws = Workspace(demo_workspace)
     data = load(ws)

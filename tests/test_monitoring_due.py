@@ -6,15 +6,14 @@ from datetime import date
 
 import pandas as pd
 import pytest
-
-from revmentor_nb.design import ProgramDesign, Schedule, communication_timeline
-from revmentor_nb.due import nudge_summary, nudges, private_nudges
-from revmentor_nb.export import safe_cell, write_csv, write_xlsx
-from revmentor_nb.monitoring import prepare
-from revmentor_nb.monitoring_rules import assess
-from revmentor_nb.privacy import pseudonym
-
 from test_monitoring import CHECKINS, MEETINGS, PAIRS, PROGRAMME, RULES
+
+from revmentor_nb.design.program import ProgramDesign, Schedule, communication_timeline
+from revmentor_nb.io.export import safe_cell, write_csv, write_xlsx
+from revmentor_nb.monitoring.activity import prepare
+from revmentor_nb.monitoring.nudges import nudge_summary, nudges, private_nudges
+from revmentor_nb.monitoring.status import assess
+from revmentor_nb.privacy.pseudonyms import pseudonym
 
 TRAINING = pd.DataFrame({"person_id": [p for p in "ABCDEFGHXZWVUSR" if p not in "YW"] + ["Y"],
                          "module": "briefing", "completed_on": ["2026-02-10"] * 14 + ["2026-04-01"]})

@@ -9,13 +9,18 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 import yaml
+from test_monitoring import CHECKINS, MEETINGS, PAIRS
 
 from revmentor_nb import Workspace
-from revmentor_nb.design import DesignError, MonitoringRules, ProgramDesign, Schedule, load_design
-from revmentor_nb.monitoring import load
-from revmentor_nb.monitoring_rules import assess, at_risk_count, edit_rules, save_rules
-
-from test_monitoring import CHECKINS, MEETINGS, PAIRS
+from revmentor_nb.design.program import (
+    DesignError,
+    MonitoringRules,
+    ProgramDesign,
+    Schedule,
+    load_design,
+)
+from revmentor_nb.monitoring.activity import load
+from revmentor_nb.monitoring.status import assess, at_risk_count, edit_rules, save_rules
 
 
 def test_defaults_are_the_issues_rules():
@@ -91,8 +96,8 @@ def test_the_dashboard_shows_what_the_core_computes(workspace):
 
 
 def test_the_core_never_loads_widgets_or_charts():
-    code = ("import sys, revmentor_nb.monitoring, revmentor_nb.monitoring_rules, revmentor_nb.due, "
-            "revmentor_nb.export; bad = [m for m in ('ipywidgets', 'altair', 'papermill') if m in sys.modules]; "
+    code = ("import sys, revmentor_nb.monitoring.activity, revmentor_nb.monitoring.status, revmentor_nb.monitoring.nudges, "
+            "revmentor_nb.io.export; bad = [m for m in ('ipywidgets', 'altair', 'papermill') if m in sys.modules]; "
             "print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from revmentor_nb import Workspace
-from revmentor_nb.pipeline import STAGES, run_stages
+from revmentor_nb.run.pipeline import STAGES, run_stages
 
 pytestmark = pytest.mark.notebook
 

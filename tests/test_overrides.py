@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 
 from revmentor_nb import Workspace, match
-from revmentor_nb.board_view import board_state, filter_options, people_index
-from revmentor_nb.demo import build_demo
-from revmentor_nb.demo_workspace import demo_design
+from revmentor_nb.demo.organisation import build_demo
+from revmentor_nb.demo.workspace import demo_design
 from revmentor_nb.matching import MatchInputError
-from revmentor_nb.overrides import Review, forbid, lock, unassign
+from revmentor_nb.review.board import board_state, filter_options, people_index
+from revmentor_nb.review.overrides import Review, forbid, lock, unassign
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,22 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.power import TTestPower
 
-from revmentor_nb.design import design_from_dict
-from revmentor_nb.eligibility import eligibility, ineligible_reasons
-from revmentor_nb.forecast import forecast, grade_supply_demand, topic_supply_demand, unmatched_reasons
-from revmentor_nb.pilot import changed_design, detectable_effect, pairs_needed, pilot_plan, power_curve, what_if
+from revmentor_nb.design.eligibility import eligibility, ineligible_reasons
+from revmentor_nb.design.forecast import (
+    forecast,
+    grade_supply_demand,
+    topic_supply_demand,
+    unmatched_reasons,
+)
+from revmentor_nb.design.pilot import (
+    changed_design,
+    detectable_effect,
+    pairs_needed,
+    pilot_plan,
+    power_curve,
+    what_if,
+)
+from revmentor_nb.design.program import design_from_dict
 
 GRADES = ["A1", "A2", "B1", "B2", "C1", "C2", "D1", "D2"]
 
@@ -166,7 +178,7 @@ def test_pilot_plan_verdicts(people, design):
 
 def test_tightening_grade_bands_on_the_demo_leaves_more_mentees_unmatched():
     from revmentor_nb import demo
-    from revmentor_nb.demo_workspace import demo_design
+    from revmentor_nb.demo.workspace import demo_design
 
     org = demo.build_demo(seed=1, n_employees=800)
     base = demo_design(list(org.grade_order), org.start_date)

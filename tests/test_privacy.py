@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import pandas as pd
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from revmentor_nb.privacy import pseudonym, pseudonymise, suppress_small_groups
+from revmentor_nb.privacy.pseudonyms import (
+    pseudonym,
+    pseudonymise,
+    suppress_small_groups,
+)
 
 
 def test_pseudonyms_are_stable_and_do_not_contain_the_id():

@@ -26,13 +26,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import crafted_workspace as crafted_ws
 import pandas as pd
 import pytest
-
-import crafted_workspace as crafted_ws
 from report_reading import Chart, Report, Table, count_in, is_blank, read_report
+
 from revmentor_nb import Workspace
-from revmentor_nb.privacy import pseudonym
+from revmentor_nb.privacy.pseudonyms import pseudonym
 
 pytestmark = pytest.mark.notebook  # runs the notebooks (papermill), like test_notebooks
 

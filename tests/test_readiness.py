@@ -3,9 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from revmentor_nb.design import DesignError, design_from_dict
-from revmentor_nb.readiness import (QUESTION_IDS, QUESTIONS, VERDICT_CARE, VERDICT_READY, VERDICT_WAIT, assess,
-                                    verdict_text)
+from revmentor_nb.design.program import DesignError, design_from_dict
+from revmentor_nb.design.readiness import (
+    QUESTION_IDS,
+    QUESTIONS,
+    VERDICT_CARE,
+    VERDICT_READY,
+    VERDICT_WAIT,
+    assess,
+    verdict_text,
+)
 
 CRITICAL = [q.id for q in QUESTIONS if q.critical]
 OTHER = [q.id for q in QUESTIONS if not q.critical]

@@ -5,9 +5,10 @@ import sqlite3
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from revmentor_nb import store
+from revmentor_nb.workspace import store
 
 _SCHEMA = """CREATE TABLE datasets(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, columns TEXT, n_rows INTEGER,
 created_at TEXT, index_name TEXT); CREATE TABLE dataset_rows(dataset_id INTEGER, pos INTEGER, data TEXT);"""

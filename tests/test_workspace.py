@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from revmentor_nb import Workspace
-from revmentor_nb.design import DesignError, ProgramDesign
-from revmentor_nb.workspace import WorkspaceBusy, WorkspaceError
+from revmentor_nb.design.program import DesignError, ProgramDesign
+from revmentor_nb.workspace.workspace import WorkspaceBusy, WorkspaceError
 
 
 def test_create_then_open_reads_the_design(tmp_path):
@@ -125,7 +125,7 @@ def test_pseudonym_salt_is_made_once_per_workspace_and_kept(tmp_path):
 
 def test_a_step_whose_process_is_a_zombie_counts_as_interrupted(tmp_path):
     """A killed process nobody has reaped yet (no init in a container) is not running its step any more."""
-    from revmentor_nb.workspace import _pid_alive
+    from revmentor_nb.workspace.workspace import _pid_alive
 
     ws = Workspace.create(tmp_path)
     child = subprocess.Popen([sys.executable, "-c", "pass"])

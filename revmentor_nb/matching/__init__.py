@@ -32,20 +32,32 @@ With them the LP may be fractional; the ILP path then settles it. ``clearing_rou
 re-matches the people a published match left out, with named rules relaxed for that round;
 ``preset(NAME)`` gives the keyword arguments of a published rule set.
 """
+
 from __future__ import annotations
 
-from .audit import Audit
-from .config import (FairnessSettings, GradeGap, MatchRules, MatchSettings, MatchWeights, MixCap, RuleSpec,
-                     SolverSettings, TermSpec, resolve_settings)
-from .clearing import clearing_round
-from .engine import match, prepare
-from .errors import MatchInputError
-from .presets import PRESETS, preset
-from .result import MatchResult
-from .tradeoff import tradeoff
+from revmentor_nb._lazy import lazy
 
-__all__ = [
-    "Audit", "PRESETS", "clearing_round", "preset", "FairnessSettings", "GradeGap", "MatchInputError", "MatchResult", "MatchRules", "MatchSettings",
-    "MatchWeights", "MixCap", "RuleSpec", "SolverSettings", "TermSpec", "match", "prepare", "resolve_settings",
-    "tradeoff",
-]
+_EXPORTS = {
+    "Audit": "revmentor_nb.matching.audit",
+    "FairnessSettings": "revmentor_nb.matching.config",
+    "GradeGap": "revmentor_nb.matching.config",
+    "MatchRules": "revmentor_nb.matching.config",
+    "MatchSettings": "revmentor_nb.matching.config",
+    "MatchWeights": "revmentor_nb.matching.config",
+    "MixCap": "revmentor_nb.matching.config",
+    "RuleSpec": "revmentor_nb.matching.config",
+    "SolverSettings": "revmentor_nb.matching.config",
+    "TermSpec": "revmentor_nb.matching.config",
+    "resolve_settings": "revmentor_nb.matching.config",
+    "clearing_round": "revmentor_nb.matching.clearing",
+    "match": "revmentor_nb.matching.engine",
+    "prepare": "revmentor_nb.matching.engine",
+    "MatchInputError": "revmentor_nb.matching.errors",
+    "PRESETS": "revmentor_nb.matching.presets",
+    "preset": "revmentor_nb.matching.config",
+    "MatchResult": "revmentor_nb.matching.result",
+    "tradeoff": "revmentor_nb.matching.engine",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy(__name__, _EXPORTS)

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..suppression import suppress
-from .people import norm_text
+from revmentor_nb.matching.people import norm_text
+from revmentor_nb.privacy.suppression import suppress
 
 if TYPE_CHECKING:
-    from .result import MatchResult
+    from revmentor_nb.matching.result import MatchResult
 
 DIMENSIONS = ("gender", "ethnicity", "age_band", "department", "location", "grade")
 SENSITIVE = ("gender", "ethnicity", "age_band")

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .people import People
+from revmentor_nb.matching.people import People
 
 
 class Block:

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .block import Block
-from .people import People
-from .rules import Rule
-from .scoring import Term, score
+from revmentor_nb.matching.block import Block
+from revmentor_nb.matching.people import People
+from revmentor_nb.matching.rules import Rule
+from revmentor_nb.matching.scoring import Term, score
 
 CHUNK_CELLS = 3_000_000  # dense cells per block (mentees x mentors)
 

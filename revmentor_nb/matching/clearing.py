@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import MatchRules, MatchSettings, MatchWeights
-from .engine import prepare
-from .errors import MatchInputError, problems_frame
-from .result import MatchResult
+from revmentor_nb.matching.config import MatchRules, MatchSettings, MatchWeights
+from revmentor_nb.matching.engine import prepare
+from revmentor_nb.matching.errors import MatchInputError, problems_frame
+from revmentor_nb.matching.result import MatchResult
 
 
 def published_pairs(published: "MatchResult | pd.DataFrame") -> pd.DataFrame:

@@ -276,7 +276,7 @@ class MatchSettings(_Strict):
         """``preset: NAME`` fills every key the section does not set itself, merged key by key."""
         if not isinstance(data, dict) or not data.get("preset"):
             return data
-        from .presets import preset_settings
+        from revmentor_nb.matching.presets import preset_settings
 
         own = dict(data)
         base = preset_settings(own["preset"])
@@ -347,3 +347,8 @@ def resolve_settings(
         if val is not None:
             data = _merge(data, {key: val.model_dump() if isinstance(val, BaseModel) else val})
     return MatchSettings.model_validate(data)
+
+
+def preset(name: str) -> dict[str, Any]:
+    """Keyword arguments for ``match`` that run a published rule set: ``match(people, **preset("civil-service"))``."""
+    return {"settings": MatchSettings(preset=name)}

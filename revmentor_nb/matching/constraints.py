@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .candidates import CandidateGraph
-from .capacity import Capacity
-from .config import FairnessSettings, MixCap
-from .model import LinearModel
-from .people import norm_text
+from revmentor_nb.matching.candidates import CandidateGraph
+from revmentor_nb.matching.capacity import Capacity
+from revmentor_nb.matching.config import FairnessSettings, MixCap
+from revmentor_nb.matching.model import LinearModel
+from revmentor_nb.matching.people import norm_text
 
 
 @dataclass(frozen=True)

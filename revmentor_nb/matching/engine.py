@@ -13,19 +13,41 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from .candidates import CandidateGraph, generate
-from .config import MatchRules, MatchSettings, MatchWeights, RuleSpec, resolve_settings
-from .capacity import Capacity
-from .constraints import (FairGroup, Tiers, capacity_rows, fair_groups, fairness_rows, min_pairs_rows, mix_rows,
-                          tiers_for)
-from .errors import MatchInputError, problems_frame
-from .hashing import inputs_digest
-from .locks import check_locks, lock_pairs
-from .model import LinearModel, Solution, SolveError, solve
-from .people import People, encode
-from .relax import relax_rules
-from .rules import compile_rules, identity_codes, missing_columns, rule_data
-from .scoring import compile_terms
+from revmentor_nb.matching.candidates import CandidateGraph, generate
+from revmentor_nb.matching.capacity import Capacity
+from revmentor_nb.matching.config import (
+    MatchRules,
+    MatchSettings,
+    MatchWeights,
+    RuleSpec,
+    resolve_settings,
+)
+from revmentor_nb.matching.constraints import (
+    FairGroup,
+    Tiers,
+    capacity_rows,
+    fair_groups,
+    fairness_rows,
+    min_pairs_rows,
+    mix_rows,
+    tiers_for,
+)
+from revmentor_nb.matching.errors import MatchInputError, problems_frame
+from revmentor_nb.matching.hashing import inputs_digest
+from revmentor_nb.matching.locks import check_locks, lock_pairs
+from revmentor_nb.matching.model import LinearModel, Solution, SolveError
+from revmentor_nb.matching.people import People, encode
+from revmentor_nb.matching.relax import relax_rules
+from revmentor_nb.matching.result import MatchResult, build_result
+from revmentor_nb.matching.rules import (
+    compile_rules,
+    identity_codes,
+    missing_columns,
+    rule_data,
+)
+from revmentor_nb.matching.scoring import compile_terms
+from revmentor_nb.matching.solve import solve
+from revmentor_nb.matching.tradeoff_curve import tradeoff_run
 
 EPS = 1e-6  # tie-break perturbation, relative to the largest possible score
 
@@ -81,7 +103,6 @@ class Run:
 
     def solve(self, *, most_pairs: float | None = None, time_limit: float | None = None) -> "MatchResult":
         """Solve this run (optionally at another most-pairs setting) into a MatchResult."""
-        from .result import build_result
 
         t0 = time.perf_counter()
         s = self.settings if most_pairs is None else self.settings.model_copy(update={"most_pairs": most_pairs})
@@ -246,7 +267,7 @@ def prepare(participants: pd.DataFrame, *, roster: pd.DataFrame | None = None,
     if lacking:
         raise MatchInputError(problems_frame([dict(
             file="participants", row=None, column=col, value="", problem=f"the rule {name!r} needs the column {col!r}",
-            fix=f"add the column or switch the rule off in the matching settings") for name, col in lacking]))
+            fix="add the column or switch the rule off in the matching settings") for name, col in lacking]))
     try:
         rule_objs = compile_rules(specs, people, data)
         own_rules = compile_rules([x for x in own_specs if x.name in relaxed], people, data) if relaxed else []
@@ -335,4 +356,13 @@ def match(participants: pd.DataFrame, *, roster: pd.DataFrame | None = None, exc
     return result
 
 
-from .result import MatchResult  # noqa: E402  (for type checkers; result imports engine lazily)
+
+def tradeoff(participants: pd.DataFrame, *, points: int = 11, **kwargs: Any) -> pd.DataFrame:
+    """(setting, pairs matched, total fit, ...) across most_pairs from 0 (best fit) to 1 (most pairs).
+
+    Takes the same keyword arguments as ``match`` (roster, exclusions, locks, rules,
+    weights, settings, seed); the candidate graph is built once.
+    """
+    kwargs.pop("time_limit", None)
+    run = prepare(participants, **kwargs)
+    return tradeoff_run(run, points)

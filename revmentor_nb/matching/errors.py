@@ -5,7 +5,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from ..errors import PROBLEM_COLUMNS, InputError
+from revmentor_nb.errors import PROBLEM_COLUMNS, InputError
 
 
 class MatchInputError(InputError):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .candidates import CandidateGraph
-from .capacity import Capacity
+from revmentor_nb.matching.candidates import CandidateGraph
+from revmentor_nb.matching.capacity import Capacity
 
 UNMATCHED_COLUMNS = ["person_id", "role", "cause", "reason"]
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from .model import LinearModel, Solution
+    from revmentor_nb.matching.model import LinearModel, Solution
 
 try:  # optional accelerator; without it the LP path solves the same model
     from ortools.graph.python import min_cost_flow as _mcf  # type: ignore[import-not-found]
@@ -75,7 +75,7 @@ def _side_arcs(model: "LinearModel", side: str, rhs: np.ndarray, aux_row: np.nda
 
 def solve_flow(model: "LinearModel") -> "Solution | None":
     """The optimum of a network model by min-cost flow, with its certificate; None when OR-tools cannot run it."""
-    from .model import Solution
+    from revmentor_nb.matching.model import Solution
 
     if _mcf is None:
         return None

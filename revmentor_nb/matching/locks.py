@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .candidates import CandidateGraph
-from .capacity import Capacity
-from .errors import MatchInputError, problems_frame
+from revmentor_nb.matching.candidates import CandidateGraph
+from revmentor_nb.matching.capacity import Capacity
+from revmentor_nb.matching.errors import MatchInputError, problems_frame
 
 
 def _row(v: Any) -> int | None:

@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 if TYPE_CHECKING:
-    from .model import LinearModel
+    from revmentor_nb.matching.model import LinearModel
 
 try:  # optional accelerator
     import highspy  # type: ignore[import-not-found]

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import MatchInputError, problems_frame
+from revmentor_nb.matching.errors import MatchInputError, problems_frame
 
 
 def norm_text(v: Any) -> str | None:

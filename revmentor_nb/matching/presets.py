@@ -46,9 +46,3 @@ def preset_settings(name: str) -> dict[str, Any]:
         raise ValueError(f"unknown preset {name!r}; use one of: {', '.join(sorted(PRESETS))}")
     return deepcopy(PRESETS[key])
 
-
-def preset(name: str) -> dict[str, Any]:
-    """Keyword arguments for ``match`` that run a published rule set: ``match(people, **preset("civil-service"))``."""
-    from .config import MatchSettings
-
-    return {"settings": MatchSettings(preset=name)}

@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .config import RuleSpec
-from .errors import MatchInputError, problems_frame
+from revmentor_nb.matching.config import RuleSpec
+from revmentor_nb.matching.errors import MatchInputError, problems_frame
 
 FIXED_FIELDS = ("name", "kind")
 

@@ -8,17 +8,16 @@ from typing import TYPE_CHECKING, Any, Iterable
 import numpy as np
 import pandas as pd
 
-from .config import MatchSettings
-from .explain import explain
-from .hashing import data_hash
+from revmentor_nb.matching.config import MatchSettings
+from revmentor_nb.matching.explain import explain
+from revmentor_nb.matching.hashing import data_hash
 
 if TYPE_CHECKING:
-    from .audit import Audit
-    from .capacity import Capacity
-    from .constraints import Tiers
-    from .constraints import FairGroup
-    from .engine import Run
-    from .model import LinearModel, Solution
+    from revmentor_nb.matching.audit import Audit
+    from revmentor_nb.matching.capacity import Capacity
+    from revmentor_nb.matching.constraints import FairGroup, Tiers
+    from revmentor_nb.matching.engine import Run
+    from revmentor_nb.matching.model import LinearModel, Solution
 
 PAIR_ID_COLUMNS = ["mentor_id", "mentee_id", "score"]
 RELAXED_COLUMNS = ["mentor_id", "mentee_id", "rule", "programme_rule", "this_round"]
@@ -115,19 +114,19 @@ class MatchResult:
 
     def audit(self, k: int | None = None) -> "Audit":
         """Match rate and mean fit by group (sensitive attributes, department, location, grade); groups under k suppressed."""
-        from .audit import audit
+        from revmentor_nb.matching.audit import audit
 
         return audit(self, k if k is not None else self.settings.k)
 
     def check_validity(self) -> pd.DataFrame:
         """Re-check every hard rule, capacity and lock on the pairs; one row per violation (empty when valid)."""
-        from .validity import check_validity
+        from revmentor_nb.matching.validity import check_validity
 
         return check_validity(self)
 
     def blocking_pairs(self) -> pd.DataFrame:
         """Blocking pairs under the participants' ranked ``preferences`` (see stability.blocking_pairs)."""
-        from .stability import blocking_pairs
+        from revmentor_nb.matching.stability import blocking_pairs
 
         return blocking_pairs(self)
 
@@ -152,7 +151,7 @@ class MatchResult:
 
     def tradeoff(self, points: int = 11) -> pd.DataFrame:
         """Pairs matched and total fit across the most-pairs setting, reusing this run's graph."""
-        from .tradeoff import tradeoff_run
+        from revmentor_nb.matching.tradeoff_curve import tradeoff_run
 
         return tradeoff_run(self._run, points)
 
@@ -254,7 +253,7 @@ def relaxed_table(run: "Run", chosen: np.ndarray, fixed: np.ndarray) -> pd.DataF
     new = np.setdiff1d(chosen, fixed)
     if len(new) == 0:
         return pd.DataFrame(columns=RELAXED_COLUMNS)
-    from .block import Block
+    from revmentor_nb.matching.block import Block
 
     blk = Block(g.people, g.m[new], g.e[new], dense=False)
     rows = []

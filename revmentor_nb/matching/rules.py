@@ -11,10 +11,10 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from ..org import ancestor_codes, manager_map
-from .block import Block
-from .config import RuleSpec
-from .people import People, norm_text
+from revmentor_nb.io.org import ancestor_codes, manager_map
+from revmentor_nb.matching.block import Block
+from revmentor_nb.matching.config import RuleSpec
+from revmentor_nb.matching.people import People, norm_text
 
 Test = Callable[[Block], np.ndarray]
 
@@ -207,7 +207,7 @@ def exclusion_keys(exclusions: pd.DataFrame | None, people: People) -> tuple[np.
     a_col = cols.get("person_a", cols.get("mentor_id"))
     b_col = cols.get("person_b", cols.get("mentee_id"))
     if a_col is None or b_col is None:
-        from .errors import MatchInputError, problems_frame
+        from revmentor_nb.matching.errors import MatchInputError, problems_frame
 
         raise MatchInputError(problems_frame([dict(file="exclusions", row=None, column="person_a/person_b", value="",
                                                    problem="exclusions need columns person_a and person_b",

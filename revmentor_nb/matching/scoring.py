@@ -11,10 +11,10 @@ from typing import Callable
 
 import numpy as np
 
-from .block import Block
-from .config import TermSpec
-from .people import People
-from .rules import gap_values
+from revmentor_nb.matching.block import Block
+from revmentor_nb.matching.config import TermSpec
+from revmentor_nb.matching.people import People
+from revmentor_nb.matching.rules import gap_values
 
 Component = Callable[[Block], np.ndarray]
 

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .people import as_list
+from revmentor_nb.matching.people import as_list
 
 if TYPE_CHECKING:
-    from .result import MatchResult
+    from revmentor_nb.matching.result import MatchResult
 
 BLOCKING_COLUMNS = ["mentor_id", "mentee_id", "mentor_rank_of_mentee", "mentee_rank_of_mentor", "score"]
 

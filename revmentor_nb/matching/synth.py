@@ -1,7 +1,7 @@
 """Seeded synthetic matching instances in the data contract (tests and benchmarks).
 
 Small and self-contained, so the matcher can be tested and measured without the demo
-organisation; the benchmark prefers ``revmentor_nb.demo.build_demo`` when it exists.
+organisation; the benchmark prefers ``revmentor_nb.demo.organisation.build_demo`` when it exists.
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from .result import MatchResult
+    from revmentor_nb.matching.result import MatchResult
 
 VIOLATION_COLUMNS = ["mentor_id", "mentee_id", "rule", "detail"]
 

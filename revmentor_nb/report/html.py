@@ -42,6 +42,6 @@ def export_html(notebook: str | Path, out: str | Path, title: str | None = None)
         exclude_output_prompt=True,
     )
     body, _ = exporter.from_notebook_node(nb)
-    from ..fileio import atomic_write_text
+    from revmentor_nb.fileio import atomic_write_text
 
     return atomic_write_text(Path(out), body)

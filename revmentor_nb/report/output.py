@@ -5,6 +5,8 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML, display
 
+from revmentor_nb.report.tables import table_html
+
 
 def setup_output(interactive: bool) -> None:
     """Headless runs render charts as inline SVG (reports open offline); JupyterLab keeps live charts."""
@@ -14,14 +16,4 @@ def setup_output(interactive: bool) -> None:
 
 def show_table(frame: pd.DataFrame, caption: str = "", max_rows: int = 30) -> None:
     """Display a table as escaped HTML (participant text is never interpreted as markup)."""
-    shown = frame.head(max_rows)
-    html = shown.to_html(index=False, escape=True, na_rep="—", border=0, classes="rm-table")
-    more = f"<p><em>showing {max_rows} of {len(frame)} rows</em></p>" if len(frame) > max_rows else ""
-    title = f"<p><strong>{_escape(caption)}</strong></p>" if caption else ""
-    display(HTML(title + html + more))
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)
+    display(HTML(table_html(frame, caption=caption, max_rows=max_rows)))

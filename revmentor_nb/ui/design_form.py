@@ -14,9 +14,15 @@ from typing import Any, Callable
 import ipywidgets as w
 import pandas as pd
 
-from ..design import OBJECTIVE_PRESETS, PRESET_LABELS, DesignError, ProgramDesign, design_from_dict
-from ..readiness import QUESTIONS, assess, verdict_text
-from ..workspace import Workspace
+from revmentor_nb.design.program import (
+    OBJECTIVE_PRESETS,
+    PRESET_LABELS,
+    DesignError,
+    ProgramDesign,
+    design_from_dict,
+)
+from revmentor_nb.design.readiness import QUESTIONS, assess, verdict_text
+from revmentor_nb.workspace.workspace import Workspace
 
 _WIDE = w.Layout(width="640px")
 _STYLE = {"description_width": "230px"}

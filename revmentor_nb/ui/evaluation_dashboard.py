@@ -9,18 +9,21 @@ Python (vl-convert), so they need no network.
 from __future__ import annotations
 
 import html
-import io
 from typing import Any
 
-import altair as alt
 import ipywidgets as w
-import pandas as pd
 
-from .. import evaluation_view as view
-from ..comparison import RULES
-from ..evaluation import Evaluation, EvaluationInputs, with_comparison
-from ..prepost import stage_means
-from ..report import charts
+from revmentor_nb.evaluation import report_tables as view
+from revmentor_nb.evaluation.comparison import RULES
+from revmentor_nb.evaluation.evaluate import (
+    Evaluation,
+    EvaluationInputs,
+    with_comparison,
+)
+from revmentor_nb.evaluation.prepost import stage_means
+from revmentor_nb.report import charts
+from revmentor_nb.report.charts.base import chart_svg
+from revmentor_nb.report.tables import table_html
 
 _CSS = """<style>
 .rm-eval-dashboard .rm-table {border-collapse: collapse; font-size: 90%;}
@@ -30,17 +33,6 @@ _CSS = """<style>
 GROUPS = [("mentees", "mentees"), ("mentors", "mentors"), ("mentees by department", "mentees|department"),
           ("mentors by department", "mentors|department"), ("mentees by grade", "mentees|grade"),
           ("mentors by grade", "mentors|grade")]
-
-
-def chart_svg(chart: alt.TopLevelMixin) -> str:
-    """An altair chart as inline SVG markup (rendered offline by vl-convert)."""
-    buf = io.StringIO()
-    chart.save(buf, format="svg")
-    return buf.getvalue()
-
-
-def _table_html(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, escape=True, na_rep="—", border=0, classes="rm-table")
 
 
 class EvaluationDashboard(w.VBox):
@@ -102,9 +94,9 @@ class EvaluationDashboard(w.VBox):
         table = view.breakdown(self.ev, instrument, scale, who, by)
         if table.empty or not table["n_pre"].fillna(0).gt(0).any():  # measured after only: show the levels
             table = view.level_breakdown(self.ev, instrument, scale, who, by)
-            self.table.value = _table_html(view.levels_report(table))
+            self.table.value = table_html(view.levels_report(table))
         else:
-            self.table.value = _table_html(view.change_report(table))
+            self.table.value = table_html(view.change_report(table))
         groups = view.split_groups(self.ev, who, by)
         shown = set(table.loc[~table["suppressed"], "group"]) if not table.empty else set()
         scores = self.ev.scores[(self.ev.scores["instrument"] == instrument) & (self.ev.scores["scale"] == scale)]
@@ -118,7 +110,7 @@ class EvaluationDashboard(w.VBox):
             self.status.value = "<em>re-running the comparison ...</em>"
             self.ev = with_comparison(self.ev, self.inputs, self.comparison.value)
         kpis = view.safe_kpis(self.ev)
-        self.kpi_table.value = _table_html(view.kpi_report(kpis))
+        self.kpi_table.value = table_html(view.kpi_report(kpis))
         curves = view.safe_curves(self.ev)
         self.kpi_chart.value = chart_svg(charts.retention_curves(curves)) if not curves.empty else \
             "<p>No retention curve to show (no roster, or groups under k).</p>"

@@ -16,13 +16,28 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from ..column_mapping import LIST_TARGETS, FileSpec, find_saved_spec, missing_required, suggest_spec
-from ..contract import ROLES, kind as get_kind
-from ..errors import InputError
-from ..fileio import atomic_write_bytes
-from ..form_import import cells_frame, check_file, check_signups, import_signups, import_with_spec, read_cells
-from ..grid_questions import find_grids
-from ..workspace import Workspace
+from revmentor_nb.errors import InputError
+from revmentor_nb.fileio import atomic_write_bytes
+from revmentor_nb.io.contract import ROLES
+from revmentor_nb.io.contract import kind as get_kind
+from revmentor_nb.io.forms import (
+    cells_frame,
+    check_file,
+    check_signups,
+    import_signups,
+    import_with_spec,
+    read_cells,
+)
+from revmentor_nb.io.grid import find_grids
+from revmentor_nb.io.mapping import (
+    LIST_TARGETS,
+    FileSpec,
+    find_saved_spec,
+    missing_required,
+    suggest_spec,
+)
+from revmentor_nb.report.tables import table_html
+from revmentor_nb.workspace.workspace import Workspace
 
 KINDS = ("participants", "roster", "exclusions", "locks")
 ORDER = {k: i for i, k in enumerate(("roster", "participants", "exclusions", "locks"))}
@@ -49,12 +64,6 @@ class Slot:
     spec: FileSpec
     source: str  # "saved mapping" or "suggested"
     widgets: dict[str, w.Widget] = field(default_factory=dict)
-
-
-def _table(frame: pd.DataFrame, max_rows: int = 200) -> str:
-    """A frame as escaped HTML (participant text is never markup)."""
-    more = f"<p><em>showing {max_rows} of {len(frame)}</em></p>" if len(frame) > max_rows else ""
-    return frame.head(max_rows).to_html(index=False, escape=True, na_rep="", border=0) + more
 
 
 class ImportWizard(w.VBox):
@@ -144,7 +153,7 @@ class ImportWizard(w.VBox):
     def _files_changed(self, select: int | None) -> None:
         rows = [{"file": s.path.name, "kind": s.kind, "role": s.spec.role or "(column)", "columns": len(s.headers),
                  "mapping": s.source} for s in self.slots]
-        self.files_box.value = _table(pd.DataFrame(rows)) if rows else "<em>no files yet</em>"
+        self.files_box.value = table_html(pd.DataFrame(rows), max_rows=200, na_rep="") if rows else "<em>no files yet</em>"
         self.pick.options = [(f"{s.path.name} ({s.kind})", i) for i, s in enumerate(self.slots)]
         self.pick.value = select
         self._invalidate()
@@ -302,4 +311,4 @@ class ImportWizard(w.VBox):
     def _say(self, message: str, problems: pd.DataFrame | None = None, table: pd.DataFrame | None = None) -> None:
         self.status.value = message
         shown = problems if problems is not None and len(problems) else table
-        self.problem_box.value = _table(shown) if shown is not None and len(shown) else ""
+        self.problem_box.value = table_html(shown, max_rows=200, na_rep="") if shown is not None and len(shown) else ""

@@ -18,9 +18,15 @@ import ipywidgets as w
 import pandas as pd
 import traitlets
 
-from ..board_view import board_state, clean_filters, filter_options, people_index
-from ..errors import InputError
-from ..overrides import Override, Review
+from revmentor_nb.errors import InputError
+from revmentor_nb.report.charts.base import chart_svg
+from revmentor_nb.review.board import (
+    board_state,
+    clean_filters,
+    filter_options,
+    people_index,
+)
+from revmentor_nb.review.overrides import Override, Review
 
 ACTIONS = ("lock", "unlock", "forbid", "unassign", "undo", "export")
 PAST = {"lock": "Locked", "unlock": "Unlocked", "forbid": "Forbade", "unassign": "Unassigned", "undo": "Undid"}
@@ -118,20 +124,13 @@ class MatchBoard(anywidget.AnyWidget):
                 f"re-solved in {ov.seconds:.2f} s{stored}.")
 
 
-def chart_svg(chart: Any) -> str:
-    """An altair chart as inline SVG text (renders in JupyterLab without a Vega extension, and offline)."""
-    import vl_convert as vlc
-
-    return vlc.vegalite_to_svg(chart.to_dict())
-
-
 class ReviewPanel(w.Box):
     """The board with the fairness audit, trade-off curve, unmatched reasons and supply/demand beside it."""
 
     def __init__(self, review: Review, participants: pd.DataFrame, *, k: int = 5,
                  export: Callable[[Review], str] | None = None, tradeoff_points: int = 6) -> None:
-        from ..participants import supply_demand
-        from ..report import charts
+        from revmentor_nb.design.supply import supply_demand
+        from revmentor_nb.report import charts
 
         self.board = MatchBoard(review, participants, export=export)
         self.k, self.points = k, tradeoff_points

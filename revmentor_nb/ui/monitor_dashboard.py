@@ -16,13 +16,14 @@ import ipywidgets as w
 import pandas as pd
 from pydantic import ValidationError
 
-from ..design import MonitoringRules
-from ..due import nudge_summary, nudges, private_nudges
-from ..export import write_csv
-from ..monitoring import STATUSES, MonitorData
-from ..monitoring_rules import assess, edit_rules, save_rules, status_counts
-from ..privacy import pseudonym
-from ..workspace import Workspace
+from revmentor_nb.design.program import MonitoringRules
+from revmentor_nb.io.export import write_csv
+from revmentor_nb.monitoring.activity import STATUSES, MonitorData
+from revmentor_nb.monitoring.nudges import nudge_summary, nudges, private_nudges
+from revmentor_nb.monitoring.status import assess, edit_rules, save_rules, status_counts
+from revmentor_nb.privacy.pseudonyms import pseudonym
+from revmentor_nb.report.tables import table_html
+from revmentor_nb.workspace.workspace import Workspace
 
 _STYLE = {"description_width": "240px"}
 _WIDE = w.Layout(width="370px")
@@ -198,13 +199,9 @@ class MonitorDashboard(w.VBox):
             "days since last": rows["days_since_last"], "trend": rows["trend"],
             "mentor logged": rows["mentor_logged_share"].map(lambda v: "" if pd.isna(v) else f"{v:.0%}"),
             "reason": rows["reason"]})[_PAIR_COLUMNS]
-        more = f"<p><em>showing {MAX_ROWS} of {len(table)}</em></p>" if len(table) > MAX_ROWS else ""
         self.pairs_box.value = (f"<p class='rm-shown'>{len(table)} pairs match the filters</p>"
-                                + table.head(MAX_ROWS).to_html(index=False, escape=True, border=0) + more)
+                                + table_html(table, max_rows=MAX_ROWS, na_rep=""))
         summary = nudge_summary(self.nudge_list)
         listed = private_nudges(self.nudge_list, self.data.people, self.names, salt=self._salt)
         listed = listed.assign(due_on=listed["due_on"].dt.strftime("%Y-%m-%d"))
-        more = f"<p><em>showing {MAX_ROWS} of {len(listed)}</em></p>" if len(listed) > MAX_ROWS else ""
-        self.nudges_box.value = (summary.to_html(index=False, escape=True, border=0)
-                                 + listed.head(MAX_ROWS).to_html(index=False, escape=True, border=0, na_rep="")
-                                 + more)
+        self.nudges_box.value = table_html(summary) + table_html(listed, max_rows=MAX_ROWS, na_rep="")

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from revmentor_nb import Workspace
-from revmentor_nb.design import PRESET_LABELS, ProgramDesign
+from revmentor_nb.design.program import PRESET_LABELS, ProgramDesign
 
 pytestmark = pytest.mark.browser
 

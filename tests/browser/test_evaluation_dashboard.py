@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from revmentor_nb import Workspace, demo
-from revmentor_nb.design import Objective, Privacy, ProgramDesign, Schedule
+from revmentor_nb.design.program import Objective, Privacy, ProgramDesign, Schedule
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ import time
 import pytest
 
 from revmentor_nb import Workspace
-from revmentor_nb.demo import build_demo, write_inputs
-from revmentor_nb.demo_workspace import demo_design
+from revmentor_nb.demo.organisation import build_demo, write_inputs
+from revmentor_nb.demo.workspace import demo_design
 
 pytestmark = pytest.mark.browser
 

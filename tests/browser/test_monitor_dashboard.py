@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from revmentor_nb import Workspace, demo
-from revmentor_nb.design import ProgramDesign, Schedule
-from revmentor_nb.monitoring import load
-from revmentor_nb.monitoring_rules import at_risk_count, edit_rules
+from revmentor_nb.design.program import ProgramDesign, Schedule
+from revmentor_nb.monitoring.activity import load
+from revmentor_nb.monitoring.status import at_risk_count, edit_rules
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,29 @@
+"""The most-pairs vs best-fit curve: pairs matched and total fit across the setting.
+
+The setting s in [0, 1] adds a bonus of s/(1-s) x the largest possible score to every
+pair (s = 1: as many pairs as possible first, then best fit). Raising the bonus never
+lowers the number of pairs and never raises the total fit, so the curve is monotone.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from revmentor_nb.matching.engine import Run
+
+TRADEOFF_COLUMNS = ["setting", "pairs", "total_fit", "mean_fit", "objective", "status", "seconds"]
+
+
+def tradeoff_run(run: "Run", points: int = 11) -> pd.DataFrame:
+    """The curve for an already-built run (one solve per point, one candidate graph)."""
+    rows = []
+    for s in np.linspace(0.0, 1.0, max(points, 2)):
+        res = run.solve(most_pairs=float(s))
+        rows.append(dict(setting=round(float(s), 6), pairs=res.n_pairs, total_fit=res.total_fit,
+                         mean_fit=res.total_fit / res.n_pairs if res.n_pairs else np.nan,
+                         objective=res.objective, status=res.status, seconds=res.seconds))
+    return pd.DataFrame(rows, columns=TRADEOFF_COLUMNS)
+

@@ -1,0 +1,88 @@
+"""Charts of the evaluation stage: before/after, change estimates, retention curves, dose-response, KPIs."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from revmentor_nb.report.charts.base import WIDTH, timeline  # noqa: F401
+
+
+def before_after(means: pd.DataFrame) -> alt.Chart:
+    """Mean score before and after, per instrument."""
+    return alt.Chart(means).mark_bar().encode(
+        x=alt.X("stage:N", sort=["pre", "post"], title=None), y=alt.Y("mean:Q", title="mean score"),
+        color=alt.Color("stage:N", sort=["pre", "post"], legend=None), column=alt.Column("instrument:N", title=None),
+        tooltip=["instrument", "stage", "mean", "n"],
+    ).properties(width=160, title="Before and after")
+
+
+def change_estimates(table: pd.DataFrame) -> alt.Chart:
+    """Mean change before -> after with its 95% CI, one row per measure and group (suppressed rows left out)."""
+    data = table.dropna(subset=["mean_change", "change_low", "change_high"]).assign(
+        row=lambda f: f["label"] + " · " + f["group"])
+    base = alt.Chart(data).encode(y=alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=380)))
+    bars = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X("change_low:Q", title="mean change (after - before), 95% CI", axis=alt.Axis(tickCount=6, format="+.2f")),
+        x2="change_high:Q")
+    points = base.mark_point(filled=True, size=80).encode(
+        x="mean_change:Q", tooltip=["label:N", "group:N", alt.Tooltip("mean_change:Q", format="+.2f"), "n_paired:Q"])
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="grey", strokeDash=[4, 4]).encode(x="x:Q")
+    return (bars + points + zero).properties(width=WIDTH, title="Change from before to after (dot: mean; line: 95% CI)")
+
+
+def measure_before_after(means: pd.DataFrame, title: str) -> alt.Chart:
+    """One measure's mean before and after with 95% CIs, one colour per group (aggregate means only)."""
+    data = means.dropna(subset=["mean"])
+    base = alt.Chart(data).encode(
+        x=alt.X("stage:N", sort=["pre", "post"], title=None),
+        color=alt.Color("group:N", legend=alt.Legend(orient="bottom", title=None)),
+        xOffset=alt.XOffset("group:N"))
+    points = base.mark_point(filled=True, size=90).encode(
+        y=alt.Y("mean:Q", title="mean score", scale=alt.Scale(zero=False)),
+        tooltip=["group:N", "stage:N", "n:Q", alt.Tooltip("mean:Q", format=".2f")])
+    ci = base.mark_rule(strokeWidth=2).encode(y="mean_low:Q", y2="mean_high:Q")
+    return (ci + points).properties(width=320, height=240, title=title)
+
+
+def retention_curves(curves: pd.DataFrame) -> alt.Chart:
+    """Kaplan-Meier retention by month since the start, participants vs comparison, 95% CI band, one panel per side."""
+    data = curves.assign(pct=curves["survival"] * 100, low_pct=curves["low"].fillna(curves["survival"]) * 100,
+                         high_pct=curves["high"].fillna(curves["survival"]) * 100,
+                         line=curves["group"].str.startswith("comparison").map({True: "comparison group",
+                                                                                 False: "participants"}))
+    base = alt.Chart(data).encode(x=alt.X("month:Q", title="months since the programme started"),
+                                  color=alt.Color("line:N", title=None, legend=alt.Legend(orient="bottom")))
+    band = base.mark_area(opacity=0.15, interpolate="step-after").encode(y="low_pct:Q", y2="high_pct:Q")
+    line = base.mark_line(interpolate="step-after").encode(
+        y=alt.Y("pct:Q", title="still employed (%)", scale=alt.Scale(zero=False)),
+        tooltip=["group:N", "month:Q", alt.Tooltip("pct:Q", format=".1f"), "at_risk:Q"])
+    return alt.layer(band, line).properties(width=260, height=220).facet(
+        column=alt.Column("who:N", title=None)).properties(title="Retention since the start (Kaplan-Meier, 95% CI)")
+
+
+def dose_response(bins: pd.DataFrame, line: pd.DataFrame, title: str) -> alt.Chart:
+    """Mean change by meetings held (bands, 95% CI) with the fitted line and its 95% CI band."""
+    order = list(bins["meetings"])
+    shown = bins.dropna(subset=["mean_change"])
+    bars = alt.Chart(shown).mark_point(filled=True, size=90).encode(
+        x=alt.X("meetings:N", sort=order, title="meetings held"), y=alt.Y("mean_change:Q", title="mean change"),
+        tooltip=["meetings:N", "n:Q", alt.Tooltip("mean_change:Q", format="+.2f")])
+    ci = alt.Chart(shown).mark_rule(strokeWidth=2).encode(x=alt.X("meetings:N", sort=order), y="low:Q", y2="high:Q")
+    left = (ci + bars).properties(width=240, height=220, title="by band of meetings held")
+    fit = alt.Chart(line).encode(x=alt.X("meetings:Q", title="meetings held"))
+    right = (fit.mark_area(opacity=0.2).encode(y=alt.Y("low:Q", title="fitted change"), y2="high:Q")
+             + fit.mark_line().encode(y="fit:Q")).properties(width=240, height=220, title="fitted line, 95% CI")
+    return alt.hconcat(left, right).properties(title=title)
+
+
+def kpi_rates(kpis: pd.DataFrame) -> alt.Chart:
+    """Each KPI's rate for participants and their comparison group (suppressed or unobservable rows left out)."""
+    rows = kpis.dropna(subset=["rate"]).assign(kpi_label=lambda f: f["measure"] + " " + f["months"].astype(str) + "m · "
+                                               + f["who"])
+    long = pd.concat([rows.assign(group="participants", value=rows["rate"]),
+                      rows.assign(group="comparison group", value=rows["rate_comparison"])]).dropna(subset=["value"])
+    return alt.Chart(long).mark_bar().encode(
+        y=alt.Y("kpi_label:N", title=None, axis=alt.Axis(labelLimit=320)), x=alt.X("value:Q", title="%"),
+        yOffset="group:N", color=alt.Color("group:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=["kpi_label:N", "group:N", alt.Tooltip("value:Q", format=".1f")],
+    ).properties(width=WIDTH, title="Roster KPIs: participants vs comparison group")

@@ -1,0 +1,250 @@
+"""What a match hands over: pair and unmatched tables with reasons, agreements and introduction notes.
+
+Everything is written under ``<workspace>/exports/<run-id>/``: ``pairs.csv``, ``pairs.xlsx``
+(sheets pairs, unmatched, overrides), ``unmatched.csv``, one agreement per pair in Markdown and
+HTML (``agreements/``), one introduction note per pair (``intros/``) and an ``index.md``.
+These files are for the programme team, so they carry names; they never carry the sensitive
+columns. Spreadsheet cells are formula-safe and HTML escapes participant text.
+"""
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from revmentor_nb.design.agreement import agreement_template, fill_agreement
+from revmentor_nb.io.export import write_csv, write_xlsx
+from revmentor_nb.io.markdown import to_html as markdown_to_html
+
+if TYPE_CHECKING:
+    from revmentor_nb.design.program import ProgramDesign
+    from revmentor_nb.workspace.workspace import Workspace
+
+NOT_TERMS = {"mentor_id", "mentee_id", "score", "shared_topics", "locked"}
+PERSON_FIELDS = ("name", "email", "department", "location")
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:46em;margin:2em auto;line-height:1.5;padding:0 1em}}
+h2{{border-bottom:1px solid #ccc}}</style></head>
+<body>
+{body}
+</body></html>
+"""
+
+
+def term_columns(pairs: pd.DataFrame) -> list[str]:
+    """The score-term columns of a pairs table (weighted points that sum to score)."""
+    return [c for c in pairs.columns if c not in NOT_TERMS and pd.api.types.is_numeric_dtype(pairs[c])
+            and not pd.api.types.is_bool_dtype(pairs[c])]
+
+
+def label(term: str) -> str:
+    """A score term as words ('topic_coverage' -> 'topic coverage')."""
+    return term.replace("_", " ")
+
+
+def _items(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(";") if v.strip()]
+    try:
+        return [str(v) for v in value]  # type: ignore[union-attr]
+    except TypeError:
+        return []
+
+
+def reasons(row: pd.Series | dict[str, Any], terms: Sequence[str]) -> str:
+    """Why a pair was made, in one line: shared topics, the score terms that count, a reviewer's lock."""
+    shared = _items(row.get("shared_topics"))
+    parts = [f"shares {', '.join(shared)}" if shared else "no shared topic (rule switched off)"]
+    points = [(t, float(row.get(t) or 0.0)) for t in terms]
+    parts += [f"{label(t)} {v:.2f}" for t, v in sorted(points, key=lambda x: -x[1]) if v > 0]
+    if bool(row.get("locked")):
+        parts.append("locked by a reviewer")
+    return "; ".join(parts)
+
+
+def _people(participants: pd.DataFrame | None) -> pd.DataFrame:
+    """Name, e-mail, department and site by person_id (empty when no participants are given)."""
+    if participants is None or "person_id" not in participants:
+        return pd.DataFrame(columns=list(PERSON_FIELDS))
+    unique = participants.drop_duplicates("person_id")
+    return unique.set_index(unique["person_id"].astype(str))[[c for c in PERSON_FIELDS if c in unique]]
+
+
+def pair_table(pairs: pd.DataFrame, participants: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per pair: who (ids, names, department, site), score, shared topics, reasons, locked, the terms."""
+    terms = term_columns(pairs)
+    people = _people(participants)
+    out = pd.DataFrame(index=range(len(pairs)))
+    for side in ("mentor", "mentee"):
+        ids = pairs[f"{side}_id"].astype(str).to_numpy()
+        out[f"{side}_id"] = ids
+        for f in PERSON_FIELDS:
+            if f in people:
+                out[f"{side}_{f}"] = people[f].reindex(ids).to_numpy(dtype=object)
+    shown = {side: [n if isinstance(n, str) and n else i for n, i in
+                    zip(out.get(f"{side}_name", out[f"{side}_id"]), out[f"{side}_id"])] for side in ("mentor", "mentee")}
+    out.insert(0, "pair", [f"{a} → {b}" for a, b in zip(shown["mentor"], shown["mentee"])])
+    out["score"] = pairs["score"].to_numpy(dtype=float).round(4)
+    out["shared_topics"] = ["; ".join(_items(v)) for v in pairs["shared_topics"]] if "shared_topics" in pairs else ""
+    out["reasons"] = [reasons(r, terms) for _, r in pairs.reset_index(drop=True).iterrows()]
+    out["locked"] = pairs["locked"].astype(bool).to_numpy() if "locked" in pairs else False
+    for t in terms:
+        out[t] = pairs[t].to_numpy(dtype=float).round(4)
+    return out
+
+
+def unmatched_table(unmatched: pd.DataFrame, participants: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per unmatched person: id, name, department, site, role, cause and the reason in words."""
+    people = _people(participants)
+    ids = unmatched["person_id"].astype(str).to_numpy()
+    out = pd.DataFrame({"person_id": ids})
+    for f in ("name", "department", "location"):
+        if f in people:
+            out[f] = people[f].reindex(ids).to_numpy(dtype=object)
+    for c in ("role", "cause", "reason"):
+        if c in unmatched:
+            out[c] = unmatched[c].to_numpy(dtype=object)
+    return out
+
+
+def scrub_ids(texts: pd.Series, ids: Sequence[str], salt: str = "") -> pd.Series:
+    """Each person id inside free text (e.g. an unmatched reason naming who went where) replaced by its pseudonym."""
+    from revmentor_nb.privacy.pseudonyms import pseudonym
+
+    known = sorted({str(i) for i in ids if str(i)}, key=len, reverse=True)
+    if not known:
+        return texts
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, known)) + r")(?![\w-])")
+    return texts.fillna("").astype(str).map(lambda t: pattern.sub(lambda m: pseudonym(m.group(1), salt), t))
+
+
+def report_unmatched(unmatched: pd.DataFrame, participants: pd.DataFrame | None = None, *, names: bool = False,
+                     salt: str = "") -> pd.DataFrame:
+    """The unmatched table for a report: pseudonymous ids (in the reasons too) and no names unless ``names``."""
+    table = unmatched_table(unmatched, participants)
+    if names:
+        return table
+    ids = list(participants["person_id"].astype(str)) if participants is not None else list(table["person_id"])
+    from revmentor_nb.privacy.pseudonyms import pseudonymise
+
+    out = pseudonymise(table, ["person_id"], salt)
+    out["reason"] = scrub_ids(out["reason"], ids, salt).to_numpy()
+    return out
+
+
+def safe_name(text: str) -> str:
+    """A file-name-safe form of an id (letters, digits, '-', '_', '.')."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", str(text)).strip("._") or "x"
+
+
+def intro_note(row: pd.Series | dict[str, Any], design: "ProgramDesign") -> str:
+    """The note that introduces a pair to each other (Markdown): who, why they were matched, what happens next."""
+    s = design.schedule
+    mentor = row.get("mentor_name") or row.get("mentor_id")
+    mentee = row.get("mentee_name") or row.get("mentee_id")
+    topics = row.get("shared_topics") or "the topics you both listed"
+    contact = [f"- {who}: {mail}" for who, mail in ((mentor, row.get("mentor_email")), (mentee, row.get("mentee_email")))
+               if isinstance(mail, str) and mail.strip()]
+    lines = [
+        f"# Introduction: {mentor} and {mentee}",
+        "",
+        f"Dear {mentor} and {mentee},",
+        "",
+        f"you are paired in {design.name}. {mentor} is the mentor and leads the conversation; "
+        f"{mentee} comes to listen and learn.",
+        "",
+        f"Why you: you share {topics}.",
+        "",
+        "## Next steps",
+        "",
+        f"- {mentor}, please suggest a first meeting in the fortnight after {s.start_date:%d %B %Y}.",
+        f"- Meet about every {s.cadence_days} days for {s.meeting_minutes} minutes.",
+        "- Read and sign the mentoring agreement together at your first meeting.",
+        "- If the pairing does not work for either of you, tell the programme team: no reason needed.",
+    ]
+    if contact:
+        lines += ["", "## Contact", "", *contact]
+    return "\n".join(lines) + "\n"
+
+
+def _html_page(title: str, body_html: str) -> str:
+    return _PAGE.format(title=html.escape(title), body=body_html)
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """What ``write_outputs`` wrote: the folder and the main files."""
+
+    folder: Path
+    pairs_csv: Path
+    pairs_xlsx: Path
+    unmatched_csv: Path
+    agreements: tuple[Path, ...]
+    intros: tuple[Path, ...]
+
+
+def write_outputs(ws: "Workspace", run_id: str, pairs: pd.DataFrame, unmatched: pd.DataFrame,
+                  participants: pd.DataFrame | None = None, overrides: pd.DataFrame | None = None,
+                  standing: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> Outputs:
+    """Write the exports, one agreement (Markdown + HTML) and one introduction note per pair under exports/<run-id>/.
+
+    ``standing`` (``Review.standing()``: locks, exclusions) is written as next-run-locks.csv and
+    next-run-exclusions.csv, files in the contract's format for the next run. The folder is built
+    beside its final place and renamed into it, so it is complete or absent.
+    """
+    final = ws.root / "exports" / safe_name(run_id)
+    work = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+    if work.exists():
+        shutil.rmtree(work)
+    (work / "agreements").mkdir(parents=True)
+    (work / "intros").mkdir()
+    table = pair_table(pairs, participants)
+    lonely = unmatched_table(unmatched, participants)
+    sheets = {"pairs": table, "unmatched": lonely}
+    if overrides is not None and len(overrides):
+        sheets["overrides"] = overrides
+    write_csv(table, work / "pairs.csv", bom=True)
+    write_csv(lonely, work / "unmatched.csv", bom=True)
+    write_xlsx(sheets, work / "pairs.xlsx")
+    if standing is not None:
+        write_csv(standing[0], work / "next-run-locks.csv", bom=True)
+        write_csv(standing[1], work / "next-run-exclusions.csv", bom=True)
+    template = agreement_template(ws.design)
+    stems, index = [], [f"# Match {run_id}: {len(table)} pairs", ""]
+    first = f"the week of {ws.design.schedule.start_date:%d %B %Y}"
+    for _, row in table.iterrows():
+        stem = f"{safe_name(row['mentor_id'])}--{safe_name(row['mentee_id'])}"
+        pair = {"mentor_name": row.get("mentor_name") or row["mentor_id"],
+                "mentee_name": row.get("mentee_name") or row["mentee_id"],
+                "mentor_id": row["mentor_id"], "mentee_id": row["mentee_id"],
+                "topics": row["shared_topics"] or None, "first_meeting": first}
+        names = f"{pair['mentor_name']} and {pair['mentee_name']}"
+        note = intro_note(row, ws.design)
+        files = {f"agreements/{stem}.md": fill_agreement(template, pair, as_html=False),
+                 f"agreements/{stem}.html": _html_page(f"Mentoring agreement: {names}",
+                                                       fill_agreement(template, pair, as_html=True)),
+                 f"intros/{stem}.md": note,
+                 f"intros/{stem}.html": _html_page(f"Introduction: {names}", markdown_to_html(note))}
+        for rel, text in files.items():
+            (work / rel).write_text(text, encoding="utf-8")
+        stems.append(stem)
+        index.append(f"- {row['pair']}: agreements/{stem}.md, intros/{stem}.md")
+    (work / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
+    old = final.with_name(f".{final.name}.{os.getpid()}.old")
+    if final.exists():
+        os.replace(final, old)
+    os.replace(work, final)
+    shutil.rmtree(old, ignore_errors=True)
+    return Outputs(final, final / "pairs.csv", final / "pairs.xlsx", final / "unmatched.csv",
+                   tuple(p for s in stems for p in (final / "agreements" / f"{s}.md", final / "agreements" / f"{s}.html")),
+                   tuple(p for s in stems for p in (final / "intros" / f"{s}.md", final / "intros" / f"{s}.html")))

@@ -1,0 +1,144 @@
+"""The `revmentor` command: demo, new, validate, run. User mistakes get a message, never a traceback."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import warnings
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="revmentor", description="Run a reverse-mentoring programme from notebooks.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("demo", help="make a demo workspace (seeded synthetic organisation) and run all stages")
+    d.add_argument("dir", nargs="?", default="revmentor-demo", help="workspace folder (default: revmentor-demo)")
+    d.add_argument("--seed", type=int, default=0, help="seed of the synthetic organisation (default 0)")
+    d.add_argument("--employees", type=int, default=3000, help="size of the demo organisation (default 3000)")
+
+    n = sub.add_parser("new", help="make an empty workspace with a program.yaml to edit")
+    n.add_argument("dir")
+
+    v = sub.add_parser("validate", help="check an input file against the data contract",
+                       epilog="mentor-match sign-ups: revmentor validate mentor-match MENTORS.csv MENTEES.csv "
+                              "(or one of the two files alone)")
+    v.add_argument("kind", help="participants, roster, exclusions, locks, meetings, checkins, assessments, training, "
+                                "agreements, or mentor-match")
+    v.add_argument("files", nargs="+", metavar="FILE", help="the file (mentor-match: the mentors file, then the mentees file)")
+    v.add_argument("--workspace", help="take grade order and the roster from this workspace")
+
+    r = sub.add_parser("run", help="run the stage notebooks headless; reports go to DIR/reports/")
+    r.add_argument("dir")
+    r.add_argument("--stage", action="append", help="design, match, monitor or evaluate (repeatable; default all)")
+    r.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
+                   help="notebook parameter (repeatable); VALUE is parsed as YAML (numbers, true/false)")
+    r.add_argument("--wait", action="store_true", help="wait for another run on the same workspace instead of refusing")
+    return p
+
+
+def _quiet_kernel_logs() -> None:
+    """Hide the kernel plumbing's warnings (e.g. 'running over TCP without encryption')."""
+    for name in ("papermill", "traitlets", "jupyter_client", "nbconvert"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore")
+
+
+def _parse_value(text: str) -> Any:
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    # papermill writes parameters as JSON: dates stay text (the notebooks parse them)
+    return text if isinstance(value, (date, datetime)) else value
+
+
+def _progress(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from revmentor_nb.run.validate import (
+        MENTOR_MATCH,
+        validate_file,
+        validate_mentor_match,
+    )
+
+    grade_order, capacity = None, None
+    if args.workspace:
+        from revmentor_nb.workspace.workspace import Workspace
+
+        ws = Workspace(args.workspace)
+        grade_order = ws.design.grade_order
+        capacity = getattr(ws.input_source("participants"), "capacity", None)
+    if args.kind == MENTOR_MATCH:
+        code, text = validate_mentor_match(args.files, grade_order=grade_order,
+                                           **({"capacity": capacity} if capacity else {}))
+    elif len(args.files) != 1:
+        code, text = EXIT_USAGE, (f"revmentor validate {args.kind} takes one file, not {len(args.files)} "
+                                  "(only mentor-match takes two: the mentors file, then the mentees file)")
+    else:
+        code, text = validate_file(args.kind, args.files[0], grade_order=grade_order)
+    print(text, file=sys.stdout if code == 0 else sys.stderr)
+    return code
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from revmentor_nb.workspace.workspace import Workspace
+
+    ws = Workspace.create(args.dir)
+    print(f"made workspace {ws.root}: edit program.yaml, put input files beside it, then `revmentor run {args.dir}`")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from revmentor_nb.run.pipeline import run_stages
+
+    params = {name: _parse_value(value) for name, value in args.parameter}
+    summary = run_stages(args.dir, args.stage, params, wait=args.wait, progress=_progress)
+    print(f"run {summary.run_id}: {len(summary.outcomes)} report(s) in {Path(args.dir) / 'reports'}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from revmentor_nb.run.demo import run_demo
+
+    summary = run_demo(args.dir, seed=args.seed, n_employees=args.employees, progress=_progress)
+    print(f"demo workspace {Path(args.dir).resolve()}: open reports/ ({len(summary.outcomes)} reports) "
+          f"or the notebooks in JupyterLab")
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "new": cmd_new, "run": cmd_run, "demo": cmd_demo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `revmentor` console script; returns the exit code."""
+    from revmentor_nb.design.program import DesignError
+    from revmentor_nb.errors import InputError, format_problems
+    from revmentor_nb.run.pipeline import StageFailed
+    from revmentor_nb.workspace.workspace import WorkspaceError
+
+    args = _parser().parse_args(argv)
+    _quiet_kernel_logs()
+    try:
+        return COMMANDS[args.command](args)
+    except StageFailed as err:
+        print(f"revmentor: stage {err.stage} failed: {err}", file=sys.stderr)
+    except (InputError, DesignError) as err:
+        print(f"revmentor: {err.summary}\n{format_problems(err.problems)}", file=sys.stderr)
+    except (WorkspaceError, ValueError, FileNotFoundError) as err:
+        print(f"revmentor: {err}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("revmentor: interrupted", file=sys.stderr)
+    return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
