@@ -13,6 +13,7 @@ _EXPORTS = {
     "load": "revmentor_nb.io.load",
     "mapping": "revmentor_nb.io.mapping",
     "markdown": "revmentor_nb.io.markdown",
+    "templates": "revmentor_nb.io.templates",
     "mentor_match": "revmentor_nb.io.mentor_match",
     "org": "revmentor_nb.io.org",
     "parse": "revmentor_nb.io.parse",
