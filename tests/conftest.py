@@ -32,3 +32,18 @@ def artifacts() -> Path:
     """Folder for files a person may want to look at after a test run (screenshots, reports)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session", params=["synthetic", "real"])
+def civil_sample(request, tmp_path_factory):
+    """mentor-match sign-up files: synthetic ones written by the tests (always), and the real civil-service
+    sample in ../shared/data as an extra check that skips with a reason on a clone with nothing beside it."""
+    from samples import real_sample, write_mentor_match_sample
+
+    if request.param == "synthetic":
+        return write_mentor_match_sample(tmp_path_factory.mktemp("mentor-match"))
+    found = real_sample(SHARED)
+    if found is None:
+        pytest.skip(f"extra check on the real civil-service sample: {SHARED / 'data' / 'civil-service-sample'} "
+                    "is absent (a fresh clone); the synthetic sample ran instead")
+    return found

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SHARED, revmentor_cmd
+from conftest import revmentor_cmd
 
 from revmentor_nb import Workspace
 
-SAMPLE = SHARED / "data" / "civil-service-sample"
 pytestmark = pytest.mark.notebook
 
 
@@ -19,22 +18,22 @@ def _run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(revmentor_cmd(*args), capture_output=True, text=True, timeout=900)
 
 
-def _workspace(root: Path, matching: dict) -> Path:
+def _workspace(root: Path, matching: dict, sample) -> Path:
     assert _run("new", str(root)).returncode == 0
     design = yaml.safe_load((root / "program.yaml").read_text())
     design["direction"] = "traditional"
     design["grade_order"] = ["AA", "AO", "EO", "HEO", "SEO", "Grade 7", "Grade 6", "SCS1", "SCS2", "SCS3", "SCS4"]
-    design["inputs"] = {"participants": {"format": "mentor-match", "mentors": str(SAMPLE / "mentors.csv"),
-                                         "mentees": str(SAMPLE / "mentees.csv")}}
+    design["inputs"] = {"participants": {"format": "mentor-match", "mentors": str(sample.mentors),
+                                         "mentees": str(sample.mentees)}}
     design["matching"] = matching
     (root / "program.yaml").write_text(yaml.safe_dump(design, sort_keys=False))
     return root
 
 
-def test_the_sample_matches_with_the_preset_then_a_clearing_round_relaxes_the_grade_gap(tmp_path):
+def test_the_sample_matches_with_the_preset_then_a_clearing_round_relaxes_the_grade_gap(tmp_path, civil_sample):
     # a tight first round (one grade above, one pair each) leaves people out on purpose
     ws_root = _workspace(tmp_path / "cs", {"preset": "civil-service", "rules": {"grade_gap": {"max": 1}},
-                                           "load_cap": 1, "mentee_cap": 1})
+                                           "load_cap": 1, "mentee_cap": 1}, civil_sample)
     first = _run("run", str(ws_root), "--stage", "match")
     assert first.returncode == 0, first.stderr
     ws = Workspace(ws_root)

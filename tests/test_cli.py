@@ -66,7 +66,7 @@ def test_run_names_the_failing_notebook_and_cell(tmp_path):
 def test_run_unknown_stage_is_a_message(tmp_path):
     run("new", str(tmp_path / "p"))
     out = run("run", str(tmp_path / "p"), "--stage", "matching")
-    assert out.returncode == 1 and "design, match, monitor, evaluate" in out.stderr
+    assert out.returncode == 2 and "design, match, monitor, evaluate" in out.stderr  # a usage error
 
 
 def test_run_on_a_folder_that_is_not_a_workspace(tmp_path):

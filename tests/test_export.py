@@ -65,6 +65,9 @@ def test_csv_has_no_cell_that_a_spreadsheet_would_run(tmp_path):
 
 
 def test_xlsx_cells_are_strings_never_formulas(tmp_path):
+    """XLSX cells carry a type: text is stored as text exactly as written (no quote), never as a formula."""
+    import zipfile
+
     path = write_xlsx({"pairs": _frame(), "bad/name:[x]": _frame().head(1)}, tmp_path / "out.xlsx")
     wb = load_workbook(path)
     assert wb.sheetnames == ["pairs", "bad_name__x_"]
@@ -73,9 +76,14 @@ def test_xlsx_cells_are_strings_never_formulas(tmp_path):
         for cell in row:
             assert cell.data_type != "f", cell.coordinate
             if isinstance(cell.value, str):
-                assert not cell.value.startswith(FORMULA_STARTS), cell.value
-    assert [c.value.lstrip("'") for c in ws["A"][1:]] == [t.replace("\r", "\n") for t in EVIL]  # XML keeps no CR
+                assert cell.data_type in ("s", "inlineStr"), cell.coordinate
+    assert [c.value for c in ws[1]] == ["name", "n", "topics", "=header"]  # no apostrophe
+    assert [c.value for c in ws["A"][1:]] == [t.replace("\r", "\n") for t in EVIL]  # XML keeps no CR
     assert [c.value for c in ws["B"][1:]] == list(range(len(EVIL)))
+    assert ws["C2"].value == "a; b"
+    with zipfile.ZipFile(path) as z:  # the file itself, not openpyxl's reading of it: no formula element anywhere
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any("<f>" in x or "<f " in x for x in sheets)
 
 
 @settings(max_examples=80, deadline=None)
@@ -143,8 +151,10 @@ def test_write_outputs_agreements_intros_and_safe_exports(small, tmp_path):
     wb = load_workbook(out.pairs_xlsx)
     assert wb.sheetnames == ["pairs", "unmatched"]
     values = [c.value for row in wb["pairs"].iter_rows() for c in row if isinstance(c.value, str)]
-    assert any("HYPERLINK" in v for v in values) and not any(v.startswith("=") for v in values)
+    assert any(v.startswith("=HYPERLINK") for v in values)  # the name as written, in a text cell
     assert all(c.data_type != "f" for row in wb["pairs"].iter_rows() for c in row)
+    csv_cells = out.pairs_csv.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in csv_cells and ",=HYPERLINK" not in csv_cells  # CSV keeps its quote
     evil = next(p for p in out.agreements if p.suffix == ".html" and "HYPERLINK" in p.read_text())
     page = evil.read_text()
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

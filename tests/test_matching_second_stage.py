@@ -2,7 +2,6 @@
 one person with two sign-ups, opt-in terms, clearing rounds, and the civil-service preset."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,7 +13,6 @@ from revmentor_nb import clearing_round, match, preset
 from revmentor_nb.matching import MatchInputError, MatchSettings
 from revmentor_nb.matching.synth import instance
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "civil-service-sample"
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 instances = st.builds(
@@ -214,12 +212,11 @@ def test_a_relaxed_rule_switched_off_is_reported_for_the_pairs_that_needed_it():
 
 
 @pytest.fixture(scope="module")
-def sample():
+def sample(civil_sample):
+    """The synthetic sample always; the real civil-service one too when ../shared is beside the clone."""
     from revmentor_nb import read_mentor_match
 
-    if not SAMPLE.exists():
-        pytest.fail(f"the civil-service sample is missing at {SAMPLE}")
-    return read_mentor_match(SAMPLE / "mentors.csv", SAMPLE / "mentees.csv")
+    return read_mentor_match(civil_sample.mentors, civil_sample.mentees)
 
 
 @pytest.fixture(scope="module")

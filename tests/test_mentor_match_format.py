@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import SHARED, revmentor_cmd
+from conftest import revmentor_cmd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,8 +23,6 @@ from revmentor_nb.run.validate import validate_file, validate_mentor_match
 from revmentor_nb.workspace.declared import import_declared
 from revmentor_nb.workspace.signups import design_signups
 
-SAMPLE = SHARED / "data" / "civil-service-sample"
-MENTORS, MENTEES = SAMPLE / "mentors.csv", SAMPLE / "mentees.csv"
 COMMON = ["first name", "last name", "email address", "both mentor and mentee", "job title", "grade",
           "organisation", "profession"]
 from test_loaders import csv_text  # noqa: E402  (CSV text as a spreadsheet program writes it)
@@ -67,25 +65,26 @@ def located(problems: pd.DataFrame) -> set[tuple[str, object, str]]:
     return {(f, None if pd.isna(r) else int(r), c) for f, r, c in zip(problems["file"], problems["row"], problems["column"])}
 
 
-# --- the civil-service sample, read in place ------------------------------------------------
+# --- the sample (synthetic, and the real civil-service one when ../shared is there), read in place --
 
 
-@pytest.fixture(scope="module")
-def sample() -> pd.DataFrame:
-    return read_mentor_match(MENTORS, MENTEES)
+@pytest.fixture(scope="session")
+def sample(civil_sample) -> pd.DataFrame:
+    return read_mentor_match(civil_sample.mentors, civil_sample.mentees)
 
 
-def test_the_sample_reads_to_500_mentors_and_500_mentees(sample):
-    assert len(sample) == 1000
-    assert sample["role"].value_counts().to_dict() == {"mentor": 500, "mentee": 500}
-    assert int(sample["identity_opt_in"].sum()) == 262
+def test_the_sample_reads_to_every_mentor_and_mentee(sample, civil_sample):
+    cs = civil_sample
+    assert len(sample) == cs.n_mentors + cs.n_mentees
+    assert sample["role"].value_counts().to_dict() == {"mentor": cs.n_mentors, "mentee": cs.n_mentees}
+    assert int(sample["identity_opt_in"].sum()) == cs.opted_in
     assert not sample["identity_opt_in"][sample["role"] == "mentor"].any()
     assert sample["person_id"].is_unique and (sample["person_id"] == sample["email"]).all()
     assert sample["consent"].all() and (sample["capacity"] == 3).all()
     assert sample.attrs["format"] == "mentor-match" and sample.attrs["either_rows"] == {}
 
 
-def test_the_sample_rows_keep_their_fields_and_source_rows(sample):
+def test_the_sample_rows_keep_their_fields_and_source_rows(sample, civil_sample):
     first = sample[sample["person_id"] == "mentor.000@gov.uk"].iloc[0]
     assert first["name"] == "mentor 000" and first["grade"] == "EO" and first["grade_rank"] == 3
     assert first["characteristics"] == ["Asexual or aromantic", "Gay"]
@@ -99,9 +98,9 @@ def test_the_sample_rows_keep_their_fields_and_source_rows(sample):
     assert (m0["source_file"], m0["source_row"], m0["mentee_capacity"], m0["mentor_capacity"]) == ("mentees.csv", 2, 3, 0)
     assert m0["characteristics"] == [] and m0["grade"] == "AA" and m0["grade_rank"] == 1
     mentees = sample[sample["role"] == "mentee"]
-    assert (mentees["identity"].map(len) == 0).sum() == 76  # blank "identity to match" is an empty list
+    assert (mentees["identity"].map(len) == 0).sum() == civil_sample.mentees_no_identity  # blank "identity to match" is an empty list
     assert sample["characteristics"].map(lambda v: isinstance(v, list)).all()
-    assert (sample["characteristics"].map(len)[sample["role"] == "mentor"] == 0).sum() == 264
+    assert (sample["characteristics"].map(len)[sample["role"] == "mentor"] == 0).sum() == civil_sample.mentors_no_characteristics
     assert list(sample.index[:2]) == [2, 3] and sample.index.name == "row"
 
 
@@ -113,9 +112,9 @@ def test_grade_rank_follows_the_civil_service_order(sample):
     assert CIVIL_SERVICE_GRADES == ("AA", "AO", "EO", "HEO", "SEO", "Grade 7", "Grade 6", "SCS1", "SCS2", "SCS3", "SCS4")
 
 
-def test_biography_is_dropped_unless_asked_for(sample):
+def test_biography_is_dropped_unless_asked_for(sample, civil_sample):
     assert "biography" not in sample.columns
-    kept = read_mentor_match(MENTORS, MENTEES, keep_biography=True)
+    kept = read_mentor_match(civil_sample.mentors, civil_sample.mentees, keep_biography=True)
     assert kept["biography"].iloc[0].startswith("My name is mentor 000.")
     assert kept.drop(columns="biography").equals(sample)
 
@@ -333,13 +332,15 @@ def test_read_mentor_match_returns_every_row_or_raises_input_error(data):
 # --- revmentor validate ---------------------------------------------------------------------
 
 
-def test_cli_validate_mentor_match_on_the_sample_prints_one_line_and_exits_0():
-    out = subprocess.run(revmentor_cmd("validate", "mentor-match", str(MENTORS), str(MENTEES)),
+def test_cli_validate_mentor_match_on_the_sample_prints_one_line_and_exits_0(civil_sample):
+    cs = civil_sample
+    out = subprocess.run(revmentor_cmd("validate", "mentor-match", str(cs.mentors), str(cs.mentees)),
                          capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()
     assert len(lines) == 1
-    assert "500 mentors, 500 mentees, 0 both-role, 262 opted in to identity matching" in lines[0]
+    assert (f"{cs.n_mentors} mentors, {cs.n_mentees} mentees, 0 both-role, {cs.opted_in} opted in to identity matching"
+            in lines[0])
 
 
 def test_cli_validate_mentor_match_lists_rows_of_a_bad_file_and_exits_1(tmp_path, capsys):
@@ -353,23 +354,25 @@ def test_cli_validate_mentor_match_lists_rows_of_a_bad_file_and_exits_1(tmp_path
     assert any("mentees.csv" in ln and " 2 " in ln and "match with similar identity" in ln for ln in lines)
 
 
-def test_validate_one_mentor_match_file_as_the_half_its_headers_show(capsys):
-    assert cli_main(["validate", "mentor-match", str(MENTEES)]) == 0
-    assert "0 mentors, 500 mentees, 0 both-role, 262 opted in" in capsys.readouterr().out
-    code, text = validate_file("mentor-match", MENTORS)
-    assert code == 0 and "500 mentors, 0 mentees" in text
+def test_validate_one_mentor_match_file_as_the_half_its_headers_show(capsys, civil_sample):
+    cs = civil_sample
+    assert cli_main(["validate", "mentor-match", str(cs.mentees)]) == 0
+    assert f"0 mentors, {cs.n_mentees} mentees, 0 both-role, {cs.opted_in} opted in" in capsys.readouterr().out
+    code, text = validate_file("mentor-match", cs.mentors)
+    assert code == 0 and f"{cs.n_mentors} mentors, 0 mentees" in text
     assert mentor_match_side(["First Name", "Last_Name", "Email", "characteristics"]) == "mentors"
-    assert len(read_mentor_match_file(MENTORS)) == 500
+    assert len(read_mentor_match_file(cs.mentors)) == cs.n_mentors
 
 
-def test_validate_participants_on_a_mentor_match_file_names_the_right_command():
-    code, text = validate_file("participants", MENTORS)
+def test_validate_participants_on_a_mentor_match_file_names_the_right_command(civil_sample):
+    code, text = validate_file("participants", civil_sample.mentors)
     assert code == 1
-    assert f"revmentor validate mentor-match {MENTORS} {MENTEES}" in text
+    assert f"revmentor validate mentor-match {civil_sample.mentors} {civil_sample.mentees}" in text
     assert "missing" not in text  # not five "required column is missing" lines
 
 
-def test_validate_mentor_match_usage_errors(tmp_path, capsys):
+def test_validate_mentor_match_usage_errors(tmp_path, capsys, civil_sample):
+    MENTORS, MENTEES = civil_sample.mentors, civil_sample.mentees
     assert validate_mentor_match([MENTORS, MENTEES, MENTORS])[0] == 2
     assert cli_main(["validate", "roster", str(MENTORS), str(MENTEES)]) == 2
     assert "takes one file" in capsys.readouterr().err
@@ -387,16 +390,18 @@ def mentor_match_design(mentors: object, mentees: object, **more: object) -> Pro
     return ProgramDesign.model_validate({"inputs": {"participants": spec}})
 
 
-def test_a_workspace_imports_the_declared_mentor_match_sample_in_place(tmp_path):
+def test_a_workspace_imports_the_declared_mentor_match_sample_in_place(tmp_path, civil_sample):
+    cs = civil_sample
+    MENTORS, MENTEES, total = cs.mentors, cs.mentees, cs.n_mentors + cs.n_mentees
     ws = Workspace.create(tmp_path / "ws", mentor_match_design(MENTORS, MENTEES))  # absolute paths: read in place
     assert ws.resolve_input("participants") is None and ws.input_source("participants").mentors == str(MENTORS)
     before = design_signups(ws)  # the design stage reads the declared files without importing them
-    assert len(before.frame) == 1000 and "mentor-match" in before.source and not ws.has("participants")
+    assert len(before.frame) == total and "mentor-match" in before.source and not ws.has("participants")
     done = import_declared(ws, ["participants"], {"participants": None}, who="tester")
-    assert done.to_dict("records") == [{"kind": "participants", "file": "mentors.csv + mentees.csv", "rows": 1000,
+    assert done.to_dict("records") == [{"kind": "participants", "file": "mentors.csv + mentees.csv", "rows": total,
                                         "status": "imported"}]
     people = Workspace(ws.root).require("participants")
-    assert len(people) == 1000 and int(people["identity_opt_in"].sum()) == 262
+    assert len(people) == total and int(people["identity_opt_in"].sum()) == cs.opted_in
     assert people.loc[people["person_id"] == "mentor.000@gov.uk", "characteristics"].iloc[0] == ["Asexual or aromantic", "Gay"]
     assert "biography" not in people.columns
     stored = sorted(p.name for p in (ws.root / "imports").iterdir())

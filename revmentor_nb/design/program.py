@@ -691,30 +691,57 @@ def design_from_dict(data: dict[str, Any] | None, file: str = "program.yaml") ->
 
 
 def load_design(path: str | Path) -> ProgramDesign:
-    """Read and validate program.yaml, raising DesignError that names each bad key."""
+    """Read and validate program.yaml, raising DesignError that names each bad key (and line) with its fix.
+
+    Refused before any value is used: a binary or non-UTF-8 file, YAML anchors/aliases, a key
+    given twice, an impossible date, an empty file (see ``design.yamlfile``).
+    """
+    from revmentor_nb.design.yamlfile import read_mapping
+
     path = Path(path)
     log = ProblemLog(str(path))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = read_mapping(path, log)
     except FileNotFoundError:
         log.add(None, "", None, "file not found", f"create it with `revmentor new {path.parent}`")
         raise DesignError(log.frame()) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        log.add(mark.line + 1 if mark else None, "", None, f"not valid YAML: {getattr(err, 'problem', err)}",
-                "fix the indentation or quoting on that line")
+    except IsADirectoryError:
+        log.add(None, "", None, "a folder, not a file", "program.yaml must be a file: move the folder away")
         raise DesignError(log.frame()) from None
-    if data is not None and not isinstance(data, dict):
-        log.add(None, "", type(data).__name__, "program.yaml must be a mapping of keys to values", "start from `revmentor new`")
+    if data is None:
         raise DesignError(log.frame())
     return design_from_dict(data, str(path))
 
 
 def save_design(design: ProgramDesign, path: str | Path) -> Path:
-    """Write program.yaml atomically (a crash never leaves half a file)."""
+    """Write program.yaml atomically, keeping the comments and key order of the file it replaces.
+
+    The new values are merged into the existing document (ruamel.yaml round trip). Should the
+    merged text not read back as exactly this design, the plain dump is written instead: a Save
+    never stores anything but the design it was given.
+    """
+    from revmentor_nb.design.yamlfile import merged_text
     from revmentor_nb.fileio import atomic_write_text
 
-    return atomic_write_text(Path(path), design.to_yaml())
+    path = Path(path)
+    text = design.to_yaml()
+    try:
+        old = path.read_text(encoding="utf-8-sig") if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        old = None
+    if old and old.strip():
+        merged = merged_text(old, yaml.safe_load(text))
+        if merged is not None and _reads_back_as(merged, design):
+            text = merged
+    return atomic_write_text(path, text, private=False)  # the design is no secret: the umask decides
+
+
+def _reads_back_as(text: str, design: ProgramDesign) -> bool:
+    try:
+        again = design_from_dict(yaml.safe_load(text))
+    except (yaml.YAMLError, InputError, ValueError):
+        return False
+    return again.model_dump(mode="json") == design.model_dump(mode="json")
 
 
 # --------------------------------------------------------------------------- views of a design

@@ -1,10 +1,17 @@
 """Spreadsheet exports that cannot run formulas: CSV and Excel files safe to open in a spreadsheet.
 
 A participant's name or a free-text field such as ``=HYPERLINK(...)`` becomes live code when a
-file is opened in Excel or LibreOffice (CSV/formula injection). Text starting with ``=``, ``+``,
-``-``, ``@``, a tab or a carriage return is prefixed with a single quote, which spreadsheets show
-as text. Numbers, dates and booleans are left as they are; lists are written ``;``-separated
-(the data contract's list format). Writes are atomic.
+file is opened in Excel or LibreOffice (CSV/formula injection).
+
+- CSV has no cell types, so text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+  return is prefixed with a single quote, which spreadsheets show as text.
+- XLSX cells have a type: every text cell is stored as a string cell (never a formula), so the
+  text is written exactly as it is, with no quote (openpyxl would make a cell starting with ``=``
+  a formula; those cells are set back to text).
+
+Numbers, dates and booleans are left as they are; lists are written ``;``-separated (the data
+contract's list format). Writes are atomic, and readable as the user's umask allows (exports
+are for colleagues).
 """
 from __future__ import annotations
 
@@ -31,6 +38,21 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def _joined(value: Any) -> Any:
+    return "; ".join(str(v) for v in value) if isinstance(value, (list, tuple, set, frozenset)) else value
+
+
+def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with lists joined and column names as text (no quote: XLSX cells carry a type)."""
+    out = frame.copy()
+    out.columns = [str(c) for c in out.columns]
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if col.dtype == object:
+            out.isetitem(i, col.map(_joined))
+    return out
+
+
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell and column name neutralised (numbers, dates, booleans kept)."""
     out = frame.copy()
@@ -49,21 +71,30 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, bom: bool = False) -> Pa
     # CRLF rows: the csv writer then quotes any cell holding a bare CR, which a spreadsheet would
     # otherwise read as a row break, starting a new (unneutralised) cell such as "=cmd".
     text = safe_frame(frame).to_csv(index=False, lineterminator="\r\n", date_format="%Y-%m-%d")
-    return atomic_write_text(Path(path), ("\ufeff" if bom else "") + text)
+    return atomic_write_text(Path(path), ("\ufeff" if bom else "") + text, private=False)
 
 
 def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
-    """Write one formula-safe sheet per frame (sheet names cut to Excel's 31 characters) to an .xlsx file."""
+    """Write one sheet per frame (sheet names cut to Excel's 31 characters) to an .xlsx file; text stays text.
+
+    Every text cell, the header included, is a string cell: ``=HYPERLINK(...)`` shows as those
+    characters and never runs, with no quote added in front.
+    """
     buffer = io.BytesIO()
     used: set[str] = set()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            safe = safe_frame(frame)
-            for i in range(safe.shape[1]):  # Excel has no time zones
-                if isinstance(safe.iloc[:, i].dtype, pd.DatetimeTZDtype):
-                    safe.isetitem(i, safe.iloc[:, i].dt.tz_localize(None))
-            safe.to_excel(writer, sheet_name=sheet_name(name, used), index=False)
-    return atomic_write_bytes(Path(path), buffer.getvalue())
+            text = _text_frame(frame)
+            for i in range(text.shape[1]):  # Excel has no time zones
+                if isinstance(text.iloc[:, i].dtype, pd.DatetimeTZDtype):
+                    text.isetitem(i, text.iloc[:, i].dt.tz_localize(None))
+            title = sheet_name(name, used)
+            text.to_excel(writer, sheet_name=title, index=False)
+            for row in writer.sheets[title].iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":  # openpyxl took text starting with "=" for a formula
+                        cell.data_type = "s"
+    return atomic_write_bytes(Path(path), buffer.getvalue(), private=False)
 
 
 def sheet_name(name: object, used: set[str]) -> str:

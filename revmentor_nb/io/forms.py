@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from revmentor_nb.errors import PROBLEM_COLUMNS, InputError, ProblemLog
-from revmentor_nb.fileio import content_hash
+from revmentor_nb.fileio import content_hash, private_copy
 from revmentor_nb.io import read as tables
 from revmentor_nb.io.grid import as_list_text, find_grids, grid_lists
 from revmentor_nb.io.load import validate_frame
@@ -250,11 +249,7 @@ def import_signups(ws: "Workspace", files: Sequence[tuple[PathLike, FileSpec]], 
 
 def _keep_copy(ws: "Workspace", path: Path) -> None:
     """A copy of an imported file under imports/<content hash> (the workspace's record of what came in)."""
-    stored = ws.root / "imports" / f"{content_hash(path)}{path.suffix.lower()}"
-    if not stored.exists():
-        tmp = stored.with_name("." + stored.name + ".tmp")
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, stored)
+    private_copy(path, ws.root / "imports" / f"{content_hash(path)}{path.suffix.lower()}")
 
 
 def import_signup_files(ws: "Workspace", files: Sequence[tuple[PathLike, str | None]], *, who: str | None = None

@@ -44,4 +44,4 @@ def export_html(notebook: str | Path, out: str | Path, title: str | None = None)
     body, _ = exporter.from_notebook_node(nb)
     from revmentor_nb.fileio import atomic_write_text
 
-    return atomic_write_text(Path(out), body)
+    return atomic_write_text(Path(out), body, private=False)  # a report is for colleagues: the umask decides

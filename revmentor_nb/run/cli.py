@@ -1,4 +1,9 @@
-"""The `revmentor` command: demo, new, validate, run. User mistakes get a message, never a traceback."""
+"""The `revmentor` command: demo, new, validate, run. User mistakes get a message, never a traceback.
+
+Exit codes (for schedulers; docs/scheduling.md): 0 everything ran, 1 a stage failed or an input
+has problems, 2 the command line is wrong (usage), 75 the workspace is busy with another run
+(EX_TEMPFAIL: try again later).
+"""
 from __future__ import annotations
 
 import argparse
@@ -9,11 +14,34 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 75
+
+
+class UsageError(ValueError):
+    """The command line asks for something that does not exist (exit code 2)."""
+
+
+def _version() -> str:
+    from revmentor_nb import __version__
+
+    return __version__
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("seconds cannot be negative")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="revmentor", description="Run a reverse-mentoring programme from notebooks.")
+    p = argparse.ArgumentParser(
+        prog="revmentor", description="Run a reverse-mentoring programme from notebooks.",
+        epilog="exit codes: 0 ok, 1 a stage failed or an input has problems, 2 usage, 75 workspace busy (try later)")
+    p.add_argument("--version", action="version", version=f"revmentor_nb {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     d = sub.add_parser("demo", help="make a demo workspace (seeded synthetic organisation) and run all stages")
@@ -37,7 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--stage", action="append", help="design, match, monitor or evaluate (repeatable; default all)")
     r.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
                    help="notebook parameter (repeatable); VALUE is parsed as YAML (numbers, true/false)")
-    r.add_argument("--wait", action="store_true", help="wait for another run on the same workspace instead of refusing")
+    r.add_argument("--wait", nargs="?", type=_seconds, const=True, default=False, metavar="SECONDS",
+                   help="if another run holds the workspace, wait for it (up to SECONDS; no number: as long as it "
+                        "takes) instead of refusing with exit code 75")
+    r.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                   help="stop a stage that runs longer than SECONDS (it fails with exit code 1)")
+    r.add_argument("--kernel", metavar="NAME", default="python3",
+                   help="Jupyter kernel to run the notebooks with (default python3; see `jupyter kernelspec list`)")
     return p
 
 
@@ -101,7 +135,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from revmentor_nb.run.pipeline import run_stages
 
     params = {name: _parse_value(value) for name, value in args.parameter}
-    summary = run_stages(args.dir, args.stage, params, wait=args.wait, progress=_progress)
+    summary = run_stages(args.dir, args.stage, params, wait=args.wait, progress=_progress,
+                         timeout=args.timeout, kernel=args.kernel)
     print(f"run {summary.run_id}: {len(summary.outcomes)} report(s) in {Path(args.dir) / 'reports'}")
     return EXIT_OK
 
@@ -122,17 +157,27 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `revmentor` console script; returns the exit code."""
     from revmentor_nb.design.program import DesignError
     from revmentor_nb.errors import InputError, format_problems
-    from revmentor_nb.run.pipeline import StageFailed
-    from revmentor_nb.workspace.workspace import WorkspaceError
+    from revmentor_nb.run.pipeline import StageFailed, UnknownKernel, UnknownStage
+    from revmentor_nb.workspace.workspace import WorkspaceBusy, WorkspaceError
 
     args = _parser().parse_args(argv)
     _quiet_kernel_logs()
     try:
         return COMMANDS[args.command](args)
+    except WorkspaceBusy as err:
+        print(f"revmentor: {err}", file=sys.stderr)
+        return EXIT_BUSY
+    except (UsageError, UnknownStage, UnknownKernel) as err:
+        print(f"revmentor: {err}", file=sys.stderr)
+        return EXIT_USAGE
     except StageFailed as err:
         print(f"revmentor: stage {err.stage} failed: {err}", file=sys.stderr)
     except (InputError, DesignError) as err:
-        print(f"revmentor: {err.summary}\n{format_problems(err.problems)}", file=sys.stderr)
+        p = err.problems
+        if isinstance(err, DesignError) and len(p) == 1 and p["column"].iloc[0] == "":  # the whole file: one line
+            print(f"revmentor: {p['file'].iloc[0]}: {p['problem'].iloc[0]}; {p['fix'].iloc[0]}", file=sys.stderr)
+        else:
+            print(f"revmentor: {err.summary}\n{format_problems(p)}", file=sys.stderr)
     except (WorkspaceError, ValueError, FileNotFoundError) as err:
         print(f"revmentor: {err}", file=sys.stderr)
     except KeyboardInterrupt:

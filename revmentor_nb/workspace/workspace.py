@@ -7,13 +7,11 @@ A step that fails or is killed leaves the previous state intact and shows as fai
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import getpass
 import hashlib
 import json
 import os
 import secrets
-import shutil
 import socket
 import sqlite3
 from collections.abc import Iterator
@@ -25,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from revmentor_nb.design.program import ProgramDesign, load_design, save_design
-from revmentor_nb.fileio import content_hash
+from revmentor_nb.fileio import content_hash, make_private, private_copy
 from revmentor_nb.workspace import store
 
 SCHEMA_VERSION = 1
@@ -75,27 +73,23 @@ def _who(who: str | None) -> str:
 
 
 def _pid_alive(pid: int | None, host: str | None) -> bool:
-    """Is the process that started a step still running? (Another host: assume yes.)"""
+    """Is the process that started a step still running? (Another host: assume yes.)
+
+    psutil answers on Linux, macOS and Windows alike; a zombie (exited, not yet reaped, e.g. a
+    killed run's kernel in a container without init) counts as stopped.
+    """
+    import psutil
+
     if not pid:
         return False
     if host != socket.gethostname():
         return True
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
+    except psutil.AccessDenied:
         return True
-    return not _zombie(pid)
-
-
-def _zombie(pid: int) -> bool:
-    """Has the process exited but not been reaped (e.g. a killed run's kernel in a container without init)?"""
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return False
 
 
 @dataclass(frozen=True)
@@ -169,6 +163,9 @@ class Workspace:
         return self.root / "program.sqlite"
 
     def _connect(self) -> sqlite3.Connection:
+        if not self.db_path.exists():  # the store holds names and e-mails: owner-only (SQLite's -wal/-shm follow it)
+            self.db_path.touch(mode=0o600)
+            make_private(self.db_path)
         conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
@@ -284,11 +281,7 @@ class Workspace:
         with self.step("import", kind, {"file": path.name, "sha256": digest}, who):
             frame = load(kind, path, grade_order=self.design.grade_order, mapping=mapping,
                          **self._context_for(kind))
-            stored = self.root / "imports" / f"{digest}{path.suffix.lower()}"
-            if not stored.exists():
-                tmp = stored.with_name("." + stored.name + ".tmp")
-                shutil.copyfile(path, tmp)
-                os.replace(tmp, stored)
+            stored = private_copy(path, self.root / "imports" / f"{digest}{path.suffix.lower()}")
             return self._store_import(kind, path.name, digest, stored, frame, mapping, who)
 
     def import_mentor_match(self, mentors: str | Path, mentees: str | Path, who: str | None = None, *,
@@ -331,12 +324,7 @@ class Workspace:
 
     def _keep_file(self, path: Path, digest: str) -> Path:
         """A copy of an imported file under imports/<content hash><suffix> (written once, atomically)."""
-        stored = self.root / "imports" / f"{digest}{path.suffix.lower()}"
-        if not stored.exists():
-            tmp = stored.with_name("." + stored.name + ".tmp")
-            shutil.copyfile(path, tmp)
-            os.replace(tmp, stored)
-        return stored
+        return private_copy(path, self.root / "imports" / f"{digest}{path.suffix.lower()}")
 
     def import_frame(self, kind: str, frame: pd.DataFrame, *, source_name: str, who: str | None = None) -> ImportRecord:
         """Store an already validated frame (e.g. from the import wizard) as the current ``kind`` table."""
@@ -507,25 +495,35 @@ class Workspace:
         return p if p.is_absolute() else self.root / p
 
     @contextlib.contextmanager
-    def run_lock(self, wait: bool = False) -> Iterator[None]:
-        """Hold the workspace's run lock; refuse (or wait) if another run holds it."""
-        lock_path = self.root / ".revmentor.lock"
-        fh = open(lock_path, "a+")
+    def run_lock(self, wait: bool | float = False) -> Iterator[None]:
+        """Hold the workspace's run lock; refuse if another run holds it, or wait for it.
+
+        ``wait``: False refuses at once, True waits as long as it takes, a number waits that many
+        seconds and then refuses. The lock is an OS file lock (filelock: fcntl on POSIX, msvcrt on
+        Windows), so it is released when its process dies, however it dies.
+        """
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(self.root / ".revmentor.lock")
+        holder_file = self.root / ".revmentor.lock.holder"
+        timeout = -1 if wait is True else 0 if wait is False else float(wait)
         try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
             try:
-                fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-            except BlockingIOError:
-                fh.seek(0)
-                holder = fh.read().strip() or "another process"
-                raise WorkspaceBusy(
-                    f"{self.root} is busy: a run is in progress ({holder}). Wait for it to finish, or pass --wait."
-                ) from None
-            fh.seek(0)
-            fh.truncate()
-            fh.write(f"pid {os.getpid()} on {socket.gethostname()} since {_now()}")
-            fh.flush()
+                holder = holder_file.read_text(encoding="utf-8").strip() or "another process"
+            except OSError:
+                holder = "another process"
+            waited = f" after waiting {timeout:g} s" if timeout > 0 else ""
+            raise WorkspaceBusy(
+                f"{self.root} is busy{waited}: a run is in progress ({holder}). Try again later, "
+                "or pass --wait SECONDS to wait for it."
+            ) from None
+        try:
+            with contextlib.suppress(OSError):
+                holder_file.write_text(f"pid {os.getpid()} on {socket.gethostname()} since {_now()}", encoding="utf-8")
             yield
         finally:
             with contextlib.suppress(OSError):
-                fcntl.flock(fh, fcntl.LOCK_UN)
-            fh.close()
+                holder_file.unlink()
+            lock.release()
