@@ -47,3 +47,18 @@ def civil_sample(request, tmp_path_factory):
         pytest.skip(f"extra check on the real civil-service sample: {SHARED / 'data' / 'civil-service-sample'} "
                     "is absent (a fresh clone); the synthetic sample ran instead")
     return found
+
+
+@pytest.fixture(scope="session", params=["synthetic", "real"])
+def forms_sample(request, tmp_path_factory):
+    """A form export (two files, ranked grid questions): synthetic (always), and the real DRP export in
+    ../shared/data as an extra check that skips with a reason on a clone with nothing beside it."""
+    from samples import real_forms_export, write_forms_export
+
+    if request.param == "synthetic":
+        return write_forms_export(tmp_path_factory.mktemp("forms-export"))
+    found = real_forms_export(SHARED)
+    if found is None:
+        pytest.skip(f"extra check on the real form export: {SHARED / 'data' / 'forms-export'} is absent "
+                    "(a fresh clone); the synthetic export ran instead")
+    return found

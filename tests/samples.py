@@ -87,3 +87,72 @@ def real_sample(shared: Path) -> Sample | None:
     if not (folder / "mentors.csv").is_file() or not (folder / "mentees.csv").is_file():
         return None
     return Sample(folder / "mentors.csv", folder / "mentees.csv", real=True, **REAL_FACTS)
+
+
+# --- a form export (Google Forms style): two files, ranked grid questions ---------------------------
+
+TOPICS = ["Set Theory/Model Theory", "Category Theory", "Real Analysis/Functional Analysis", "Complex Analysis",
+          "Group Theory", "Combinatorics", "Probability Theory", "Statistics"]
+RANKS = ["First Choice", "Second Choice", "Third Choice", "Fourth Choice"]
+MENTOR_GRID = "Which of the following topics do you feel confident supervising? [{}]"
+STUDENT_GRID = "Which of the following topic(s) would you be most interested in reading about? [{}]"
+
+
+@dataclass(frozen=True)
+class FormsSample:
+    """A form export's folder and its head counts (``real``: the DRP export in ../shared/data)."""
+
+    folder: Path
+    n_mentors: int
+    n_mentees: int
+    real: bool = False
+
+
+def write_forms_export(folder: Path, n_mentors: int = 12, n_students: int = 20, seed: int = 0) -> FormsSample:
+    """Write ``signups-mentors.csv`` and ``signups-students.csv`` laid out as the real export.
+
+    Mentor i ranks four neighbouring topics, so every topic has mentors to spare: with two places
+    each, every student can be placed (a fact the match tests rely on). The odd cells of the real
+    export are here too: a cell naming several choices, and a cell holding only a line break.
+    """
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    mentors = []
+    for i in range(n_mentors):
+        cells = [""] * len(TOPICS)
+        for rank, t in enumerate(range(i, i + 4)):
+            cells[t % len(TOPICS)] = RANKS[rank]
+        if i == 1:
+            cells[(i + 2) % len(TOPICS)] = "Third Choice, Fourth Choice"
+        mentors.append([f"Mentor{i + 1}", rng.choice(["Male", "Female"]), "  Ankara Üniversitesi ",
+                        rng.choice(["PhD student", "Postdoctoral researcher"]), "PDEs, ğraph theory", *cells])
+    students = []
+    for i in range(n_students):
+        cells = [""] * len(TOPICS)
+        for rank, t in enumerate(rng.sample(range(len(TOPICS)), rng.choice([1, 2, 3]))):
+            cells[t] = RANKS[rank]
+        if i == 2:
+            first = cells.index("First Choice")
+            cells[first] = "First Choice, Second Choice"
+        if i == 3:
+            cells[next(j for j, c in enumerate(cells) if not c)] = "\n"
+        students.append([f"Student{i + 1}", rng.choice(["Male", "Female"]), "Boğaziçi", "Mathematics",
+                         str(rng.randint(1, 4)), str(rng.randint(1, 40)), *cells])
+    for name, head, grid, rows in (
+            ("signups-mentors.csv", ["Name", "Gender", "Affiliation", "Position", "Areas of interest:"], MENTOR_GRID,
+             mentors),
+            ("signups-students.csv", ["Name", "Gender", "University", "Department", "Class", "Reference"],
+             STUDENT_GRID, students)):
+        with open(folder / name, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(head + [grid.format(t) for t in TOPICS])
+            writer.writerows(rows)
+    return FormsSample(folder, n_mentors, n_students)
+
+
+def real_forms_export(shared: Path) -> FormsSample | None:
+    """The DRP form export in ``../shared/data`` (None when the folder is not beside the clone)."""
+    folder = shared / "data" / "forms-export"
+    if not (folder / "signups-mentors.csv").is_file() or not (folder / "signups-students.csv").is_file():
+        return None
+    return FormsSample(folder, 44, 85, real=True)

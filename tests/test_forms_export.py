@@ -1,4 +1,5 @@
-"""The real forms export (read in place from ../shared/data/forms-export/) imports cleanly and matches."""
+"""A form export imports cleanly and matches: a synthetic one in the real export's layout (always), and the real
+DRP export read in place from ../shared/data/forms-export/ when it is beside the clone (else skipped, with the reason)."""
 from __future__ import annotations
 
 import csv
@@ -20,15 +21,9 @@ from revmentor_nb.io.forms import (
 from revmentor_nb.io.grid import parse_choice, split_grid_header
 from revmentor_nb.io.mapping import find_saved_spec
 
-REPO = Path(__file__).resolve().parent.parent
-FORMS = REPO.parent / "shared" / "data" / "forms-export"
 
-pytestmark = pytest.mark.skipif(not (FORMS / FORMS_EXPORT_FILES["mentor"]).exists(),
-                                reason=f"the forms export is not at {FORMS}")
-
-
-def _raw(name: str) -> list[dict[str, str]]:
-    with open(FORMS / name, encoding="utf-8-sig", newline="") as fh:
+def _raw(folder: Path, name: str) -> list[dict[str, str]]:
+    with open(folder / name, encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -46,23 +41,25 @@ def _expected_order(row: dict[str, str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def people():
-    return read_forms_export(FORMS, capacity=2)
+def people(forms_sample):
+    return read_forms_export(forms_sample.folder, capacity=2)
 
 
-def test_imports_every_row_with_roles_from_the_files(people):
-    mentors, students = _raw("signups-mentors.csv"), _raw("signups-students.csv")
-    assert len(people) == len(mentors) + len(students) == 44 + 85
-    assert people["role"].value_counts().to_dict() == {"mentee": 85, "mentor": 44}
+def test_imports_every_row_with_roles_from_the_files(people, forms_sample):
+    fs = forms_sample
+    mentors, students = _raw(fs.folder, "signups-mentors.csv"), _raw(fs.folder, "signups-students.csv")
+    assert len(people) == len(mentors) + len(students) == fs.n_mentors + fs.n_mentees
+    assert people["role"].value_counts().to_dict() == {"mentee": fs.n_mentees, "mentor": fs.n_mentors}
     assert people["person_id"].is_unique
     assert people["consent"].all()
     assert (people.loc[people["role"] == "mentor", "capacity"] == 2).all()
     assert set(people["source_file"]) == set(FORMS_EXPORT_FILES.values())
 
 
-def test_grid_cells_become_ordered_lists(people):
+def test_grid_cells_become_ordered_lists(people, forms_sample):
     by_name = people.set_index("name")
-    for raw, column in ((_raw("signups-students.csv"), "wants"), (_raw("signups-mentors.csv"), "offers")):
+    for raw, column in ((_raw(forms_sample.folder, "signups-students.csv"), "wants"),
+                        (_raw(forms_sample.folder, "signups-mentors.csv"), "offers")):
         for row in raw:
             assert by_name.loc[row["Name"].strip(), column] == _expected_order(row), row["Name"]
     # every mentee wants something, every mentor offers something
@@ -70,8 +67,8 @@ def test_grid_cells_become_ordered_lists(people):
     assert (people.loc[people["role"] == "mentor", "offers"].map(len) > 0).all()
 
 
-def test_the_odd_cells_are_read_not_dropped(people):
-    rows = _raw("signups-students.csv")
+def test_the_odd_cells_are_read_not_dropped(people, forms_sample):
+    rows = _raw(forms_sample.folder, "signups-students.csv")
     several = [r for r in rows if any("," in v and parse_choice(v) for v in r.values())]
     lone_break = [r for r in rows if any(v == "\n" for v in r.values())]
     assert several and lone_break
@@ -79,10 +76,10 @@ def test_the_odd_cells_are_read_not_dropped(people):
         assert people.set_index("name").loc[row["Name"].strip(), "wants"] == _expected_order(row)
 
 
-def test_matches_with_department_grade_and_manager_rules_off(people):
+def test_matches_with_department_grade_and_manager_rules_off(people, forms_sample):
     result = match(people, rules=FORMS_EXPORT_RULES)
     assert result.status == "optimal"
-    assert result.n_pairs == 85  # 44 mentors x 2 places cover all 85 students
+    assert result.n_pairs == forms_sample.n_mentees  # two places per mentor cover every student
     assert result.check_validity().empty
     assert all(len(t) > 0 for t in result.pairs["shared_topics"])
     names = {r.name for r in result.settings.rules.table()}
@@ -98,25 +95,27 @@ def test_default_rules_refuse_nothing_silently(people):
     assert len(result.unmatched) == len(people)
 
 
-def test_workspace_import_saves_the_mapping_that_the_next_import_reuses(tmp_path):
+def test_workspace_import_saves_the_mapping_that_the_next_import_reuses(tmp_path, forms_sample):
+    FORMS, total = forms_sample.folder, forms_sample.n_mentors + forms_sample.n_mentees
     ws = Workspace.create(tmp_path / "ws", ProgramDesign(name="DRP", matching={"rules": FORMS_EXPORT_RULES}))
     record = import_signups(ws, forms_export_specs(FORMS))
-    assert record.rows == 129
+    assert record.rows == total
     saved = find_saved_spec(ws, read_cells(FORMS / "signups-students.csv").headers)
     assert saved is not None and saved.role == "mentee" and saved.constants["consent"] == "yes"
     # the next run reads the same files with the saved mappings: no questions asked
     again = import_signup_files(ws, [(FORMS / n, r) for r, n in FORMS_EXPORT_FILES.items()])
-    assert again.rows == 129
+    assert again.rows == total
     log = ws.audit_log()
     assert (log["action"] == "mapping.save").sum() == 4 and (log["action"] == "import").sum() == 2
     assert sorted(p.suffix for p in (ws.root / "imports").iterdir()) == [".csv", ".csv"]
     result = match(ws.require("participants"), settings=ws.design.matching)
-    assert result.n_pairs == 44 and result.status == "optimal"  # capacity 1 each: every mentor gets a student
+    assert result.n_pairs == forms_sample.n_mentors and result.status == "optimal"  # capacity 1: one student each
 
 
 @pytest.mark.notebook
-def test_headless_match_stage_reads_form_exports_with_the_saved_mapping(tmp_path):
+def test_headless_match_stage_reads_form_exports_with_the_saved_mapping(tmp_path, forms_sample):
     """`revmentor run DIR --stage match -p signup_files ...` after a person mapped the files once."""
+    FORMS, n = forms_sample.folder, forms_sample.n_mentors
     from revmentor_nb.io.mapping import save_spec
     from revmentor_nb.run.pipeline import run_stages
 
@@ -129,6 +128,6 @@ def test_headless_match_stage_reads_form_exports_with_the_saved_mapping(tmp_path
     assert html.count('data-mime-type="image/svg+xml"') >= 4 and 'src="http' not in html
     assert "Student1<" not in html and "Mentor1<" not in html  # pseudonymous ids in the report
     accepted = Workspace(ws.root).match_run()
-    assert accepted is not None and len(accepted.pairs) == 44
+    assert accepted is not None and len(accepted.pairs) == n
     exports = ws.root / "exports" / accepted.id
-    assert (exports / "pairs.xlsx").exists() and len(list((exports / "agreements").glob("*.html"))) == 44
+    assert (exports / "pairs.xlsx").exists() and len(list((exports / "agreements").glob("*.html"))) == n

@@ -13,7 +13,6 @@ pytest.importorskip("ipywidgets")
 from revmentor_nb.ui.import_wizard import EXTRA, ImportWizard  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-FORMS = REPO.parent / "shared" / "data" / "forms-export"
 
 
 @pytest.fixture()
@@ -87,8 +86,8 @@ def test_participant_text_is_escaped_in_the_problems_table(ws, tmp_path):
     assert "&lt;b&gt;name&lt;/b&gt;" in shown and "&lt;img" in shown and "<img" not in shown
 
 
-@pytest.mark.skipif(not FORMS.exists(), reason=f"the forms export is not at {FORMS}")
-def test_forms_export_with_roles_per_file_and_a_mapping_reused_next_time(tmp_path):
+def test_forms_export_with_roles_per_file_and_a_mapping_reused_next_time(tmp_path, forms_sample):
+    FORMS, fs = forms_sample.folder, forms_sample
     ws = Workspace.create(tmp_path / "forms")
     wizard = ImportWizard(ws)
     wizard.add_file(FORMS / "signups-mentors.csv", "participants", "mentor")
@@ -107,7 +106,8 @@ def test_forms_export_with_roles_per_file_and_a_mapping_reused_next_time(tmp_pat
     assert wizard.check().empty
     wizard.import_all()
     people = ws.table("participants")
-    assert len(people) == 129 and people["role"].value_counts().to_dict() == {"mentee": 85, "mentor": 44}
+    assert len(people) == fs.n_mentors + fs.n_mentees
+    assert people["role"].value_counts().to_dict() == {"mentee": fs.n_mentees, "mentor": fs.n_mentors}
     again = ImportWizard(ws)
     slot = again.add_file(FORMS / "signups-students.csv", "participants")
     assert slot.source == "saved mapping" and slot.spec.role == "mentee"
