@@ -14,6 +14,19 @@ def setup_output(interactive: bool) -> None:
     alt.renderers.enable("default" if interactive else "svg")
 
 
+def table_block(frame: pd.DataFrame, caption: str = "", max_rows: int = 30) -> str:
+    """The first ``max_rows`` rows, and when there are more, every row in a collapsed section below.
+
+    A plain ``<details>`` element: it opens in JupyterLab and in an offline report alike, with no
+    script, so a long table can be read whole anywhere.
+    """
+    page = table_html(frame, caption=caption, max_rows=max_rows)
+    if len(frame) > max_rows:
+        page += (f'<details class="rm-all-rows"><summary>Show all {len(frame)} rows</summary>'
+                 f"{table_html(frame)}</details>")
+    return page
+
+
 def show_table(frame: pd.DataFrame, caption: str = "", max_rows: int = 30) -> None:
-    """Display a table as escaped HTML (participant text is never interpreted as markup)."""
-    display(HTML(table_html(frame, caption=caption, max_rows=max_rows)))
+    """Display a table as escaped HTML (participant text is never interpreted as markup); long ones in full below."""
+    display(HTML(table_block(frame, caption=caption, max_rows=max_rows)))
