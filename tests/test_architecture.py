@@ -87,6 +87,7 @@ def test_no_import_circles_between_any_two_modules():
     "from revmentor_nb import Workspace, ProgramDesign, load_design, InputError, demo",
     "from revmentor_nb.design.program import ProgramDesign; ProgramDesign()",
     "import revmentor_nb.matching, revmentor_nb.report, revmentor_nb.ui, revmentor_nb.report.charts",
+    "from revmentor_nb.design.forecast import forecast",
 ])
 def test_reading_a_design_or_opening_a_workspace_loads_no_heavy_library(statement, tmp_path):
     code = (f"{statement}\nimport sys, json\n"

@@ -57,6 +57,8 @@ _EXPORTS = {
     "preset": "revmentor_nb.matching.config",
     "MatchResult": "revmentor_nb.matching.result",
     "tradeoff": "revmentor_nb.matching.engine",
+    "Feasibility": "revmentor_nb.matching.feasible",
+    "feasible_pairs": "revmentor_nb.matching.feasible",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -19,7 +19,6 @@ from revmentor_nb.matching.config import (
     MatchRules,
     MatchSettings,
     MatchWeights,
-    RuleSpec,
     resolve_settings,
 )
 from revmentor_nb.matching.constraints import (
@@ -36,7 +35,7 @@ from revmentor_nb.matching.errors import MatchInputError, problems_frame
 from revmentor_nb.matching.hashing import inputs_digest
 from revmentor_nb.matching.locks import check_locks, lock_pairs
 from revmentor_nb.matching.model import LinearModel, Solution, SolveError
-from revmentor_nb.matching.people import People, encode
+from revmentor_nb.matching.people import encode
 from revmentor_nb.matching.relax import relax_rules
 from revmentor_nb.matching.result import MatchResult, build_result
 from revmentor_nb.matching.rules import (
@@ -44,6 +43,7 @@ from revmentor_nb.matching.rules import (
     identity_codes,
     missing_columns,
     rule_data,
+    rule_table,
 )
 from revmentor_nb.matching.scoring import compile_terms
 from revmentor_nb.matching.solve import solve
@@ -283,16 +283,6 @@ def prepare(participants: pd.DataFrame, *, roster: pd.DataFrame | None = None,
     frames = {"inputs": inputs_digest(participants, lines, exclusions)}
     return Run(graph, s, seed, lock_pairs(locks), [tuple(map(str, p)) for p in forbid], frames, notes,
                build_seconds=time.perf_counter() - t0, relaxed=relaxed, original_rules=own_rules)
-
-
-SAME_PERSON = RuleSpec(name="same_person", kind="identity")
-
-
-def rule_table(settings: MatchSettings, people: "People") -> list[RuleSpec]:
-    """The programme's rule table, led by ``same_person`` when two sign-ups are one human being."""
-    specs = settings.rule_table()
-    shared = len(np.unique(people.identity)) < people.n
-    return ([SAME_PERSON] if shared else []) + specs
 
 
 def allowed_keys(loc: tuple) -> list[str]:

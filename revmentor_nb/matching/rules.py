@@ -13,7 +13,7 @@ import pandas as pd
 
 from revmentor_nb.io.org import ancestor_codes, manager_map
 from revmentor_nb.matching.block import Block
-from revmentor_nb.matching.config import RuleSpec
+from revmentor_nb.matching.config import MatchSettings, RuleSpec
 from revmentor_nb.matching.people import People, norm_text
 
 Test = Callable[[Block], np.ndarray]
@@ -274,3 +274,13 @@ def identity_codes(people: People, roster: pd.DataFrame | None) -> np.ndarray:
             keys[i] = by_email[norm_text(mail)]
     codes, _ = pd.factorize(pd.Series(keys, dtype=object))
     return np.asarray(codes, dtype=np.int64)
+
+
+SAME_PERSON = RuleSpec(name="same_person", kind="identity")
+
+
+def rule_table(settings: MatchSettings, people: People) -> list[RuleSpec]:
+    """The programme's rule table, led by ``same_person`` when two sign-ups are one human being."""
+    specs = settings.rule_table()
+    shared = len(np.unique(people.identity)) < people.n
+    return ([SAME_PERSON] if shared else []) + specs
