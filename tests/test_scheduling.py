@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
+import stat
 import subprocess
 import sys
 import time
@@ -49,7 +51,7 @@ def test_a_busy_workspace_exits_75_and_wait_seconds_gives_up_after_that_long(tmp
         took = time.monotonic() - start
     assert refused.returncode == EXIT_BUSY == 75, refused.stderr
     assert "busy" in refused.stderr and "--wait SECONDS" in refused.stderr and len(refused.stderr.splitlines()) == 1
-    assert f"pid {__import__('os').getpid()}" in refused.stderr  # names who holds it
+    assert f"pid {os.getpid()}" in refused.stderr  # names who holds it
     assert waited.returncode == EXIT_BUSY and "after waiting 2 s" in waited.stderr
     assert took >= 2
     assert not (ws.root / "runs").exists() or not any((ws.root / "runs").iterdir())  # nothing ran
@@ -99,6 +101,10 @@ def test_timeout_stops_a_stage_and_the_summary_says_which(tmp_path, monkeypatch)
     assert summary["status"] == "failed"
     assert [(s["stage"], s["status"]) for s in summary["stages"]] == [("design", "failed"), ("match", "not run")]
     assert "timed out" in summary["stages"][0]["error"]
+    executed = ws.root / summary["stages"][0]["executed"]
+    assert executed.is_file()  # kept, for the person who reads the failure
+    if os.name != "nt":
+        assert stat.S_IMODE(executed.stat().st_mode) == 0o600  # may show names: owner-only, like the store
     run_id = summary["run_id"]
     assert valid_summary(ws.root / "reports" / run_id / "summary.json") == summary
     index = (ws.root / "reports" / "index.html").read_text(encoding="utf-8")
