@@ -2,6 +2,7 @@
 line and fix, never silently read."""
 from __future__ import annotations
 
+import os
 import subprocess
 
 import pandas as pd
@@ -70,7 +71,8 @@ def test_a_save_from_the_design_form_keeps_a_comment(tmp_path):
     assert Workspace(ws.root).design.spaces == 24
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("REVMENTOR_YAML_EXAMPLES", "25")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30),
        spaces=st.integers(1, 500), answer=st.sampled_from(["yes", "no", "partly", "unknown"]))
 def test_whatever_is_saved_reads_back_as_the_same_design(tmp_path, name, spaces, answer):
