@@ -101,8 +101,12 @@ def test_csv_and_xlsx_exports_cannot_run_formulas(tmp_path):
         got = list(csv.reader(fh))
     assert got[1] == ["'=HYPERLINK(\"http://x\")", "-1", "'@evil", "2026-03-01"]
     assert got[2] == ["Ann", "2", "fine - really", "2026-03-02"]
-    back = pd.read_excel(write_xlsx({"nudges": frame}, tmp_path / "n.xlsx"))
-    assert back["who"].tolist()[0].startswith("'=") and back["n"].tolist() == [-1, 2]
+    xlsx = write_xlsx({"nudges": frame}, tmp_path / "n.xlsx")
+    back = pd.read_excel(xlsx)
+    assert back["who"].tolist()[0] == "=HYPERLINK(\"http://x\")" and back["n"].tolist() == [-1, 2]  # text as written
+    from openpyxl import load_workbook
+
+    assert all(c.data_type != "f" for row in load_workbook(xlsx)["nudges"].iter_rows() for c in row)  # never a formula
 
 
 def test_the_exported_nudge_list_is_safe_and_complete(tmp_path):
