@@ -49,11 +49,14 @@ def records(frame: Any, columns: list[str]) -> list[dict[str, Any]]:
     return [_plain(r) for r in frame[keep].to_dict("records")]
 
 
-def save_results(path: str | Path | None, figures: dict[str, Any]) -> Path | None:
-    """Write one stage's figures for the runner (a no-op in an interactive session, where path is None)."""
-    if not path:
-        return None
-    return atomic_write_text(Path(path), json.dumps(_plain(figures), indent=2))
+def save_results(path: str | Path | None, figures: dict[str, Any]) -> None:
+    """Write one stage's figures for the runner (a no-op in an interactive session, where path is None).
+
+    Returns nothing on purpose: as a cell's last line it shows no output, so the report stays the
+    same from run to run (no run-specific path in it).
+    """
+    if path:
+        atomic_write_text(Path(path), json.dumps(_plain(figures), indent=2))
 
 
 def load_results(path: Path) -> dict[str, Any] | None:
