@@ -56,10 +56,13 @@ def suppress(table: pd.DataFrame, k: int, count: str, values: Sequence[str] | No
             small.loc[part.index] = _complete_partition(counts.loc[part.index], small.loc[part.index], k)
     blank = list(values) if values is not None else [
         c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])]
+    marks = {col: {label: small_marker(k) if n < k else HIDDEN_MARKER
+                   for label, n, hide in zip(out.index, pd.to_numeric(out[col], errors="coerce").fillna(0), small) if hide}
+             for col in dict.fromkeys([count, *extra_counts])}
     for col in dict.fromkeys([count, *extra_counts, *([parent] if parent else []), *blank]):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~small.to_numpy())
     out["suppressed"] = small.to_numpy()
-    return out
+    return mark_hidden(out, marks)
 
 
 def blank_where(table: pd.DataFrame, count: str, columns: Sequence[str], k: int) -> pd.DataFrame:
@@ -125,7 +128,8 @@ def suppress_cells(table: pd.DataFrame, parts: Sequence[str], k: int, total: str
                       for label, i, m in zip(out.index, idx, mask) if m}
     for col, src in (follow or {}).items():
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(out[src].notna())
-        marks[col] = dict(marks.get(src, {}))
+        figure = pd.to_numeric(table[col], errors="coerce").fillna(0)
+        marks[col] = {label: small_marker(k) if figure[label] < k else HIDDEN_MARKER for label in marks.get(src, {})}
     return mark_hidden(out, marks)
 
 
@@ -142,4 +146,7 @@ def imports_for_report(imports: pd.DataFrame) -> pd.DataFrame:
     out = imports.copy()
     out["rows"] = pd.Series([None if kind in ANSWER_FILES else rows for kind, rows in zip(out["kind"], out["rows"])],
                             index=out.index, dtype=object)
+    if out["kind"].isin(ANSWER_FILES).any():
+        out.attrs["notes"] = {"rows": "rows: not given for check-ins and assessments (one row per answer; with the "
+                                      "groups the report shows, the total could reveal a suppressed group)."}
     return out
