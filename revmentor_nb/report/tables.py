@@ -18,14 +18,20 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-LONG_TEXT = 48  # characters: a text column with a longer value wraps (and gets room to)
+LONG_TEXT = 30  # characters: a text column with a longer value wraps (and gets room to)
 # figures already written as text: 12, -0.3, 1,441, 83.5%, +0.30 [0.12, 0.48], < 5, 0.004 (p)...
 NUMERIC_TEXT = re.compile(r"^(?:[<>≤≥]\s?)?[+\-−]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:\s?%)?(?:\s*(?:\[[^\]]*\]|\([^)]*\)|of [\d,]+))?$")
 NOT_GROUPED = re.compile(r"(^|_|\b)(id|ids|year|seed|hash|code|version|phone)$", re.I)  # numbers shown without commas
 MARKER_NOTE = ("{small}: fewer than {k} people (possibly none), not shown to protect them; hidden: {k} or more, "
                "not shown so that a smaller group cannot be worked out from the totals.")
 STYLE = {"num": "text-align:right;white-space:nowrap", "text": "text-align:left;white-space:nowrap",
-         "long": "text-align:left;white-space:normal;min-width:16em;max-width:32em"}
+         "long": "text-align:left;white-space:normal;min-width:12em;max-width:30em"}
+HEAD = "white-space:normal;vertical-align:bottom"  # headers wrap at spaces and after underscores
+
+
+def _header(name: object) -> str:
+    """A header that may break after an underscore (``mentor_<wbr>department``): its text is unchanged."""
+    return html.escape(str(name)).replace("_", "_<wbr>")
 
 
 def _blank(value: object) -> bool:
@@ -100,7 +106,7 @@ def table_html(frame: pd.DataFrame, *, caption: str = "", max_rows: int | None =
             kind = "num" if all(not c or c in k_marks or NUMERIC_TEXT.match(c) for c in cells) else kind
         columns.append([html.escape(c) if c else html.escape(na_rep) for c in cells])
         kinds.append(kind)
-    head = "".join(f'<th class="rm-{kind}" style="{STYLE[kind]}">{html.escape(str(name))}</th>'
+    head = "".join(f'<th class="rm-{kind}" style="{STYLE[kind].split(";")[0]};{HEAD}">{_header(name)}</th>'
                    for name, kind in zip(shown.columns, kinds))
     body = "".join("<tr>" + "".join(f'<td class="rm-{kinds[j]}" style="{STYLE[kinds[j]]}">{columns[j][i]}</td>'
                                     for j in range(len(kinds))) + "</tr>" for i in range(len(shown)))

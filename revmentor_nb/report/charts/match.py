@@ -57,10 +57,11 @@ def tradeoff_curve(curve: pd.DataFrame, current: float | None = None) -> alt.Lay
     if len(data) < MIN_POINTS:
         tried = f"{len(curve)} settings from {curve['setting'].min():.2f} to {curve['setting'].max():.2f}" if len(curve) \
             else "no setting"
-        why = ("every setting gives the same pairs: no pair is traded for a better fit here, so the choice does not "
-               "matter" if len(data) == 1 else
-               f"only {len(data)} different solutions: settings within a labelled range give the same pairs")
-        title = alt.TitleParams("Most pairs vs best fit", subtitle=[f"{tried}: {why}."])
+        why = (["every setting gives the same pairs: no pair is traded for a better fit,",
+                "so the choice of setting does not matter for these sign-ups."] if len(data) == 1 else
+               [f"only {len(data)} different solutions: the settings within a labelled range",
+                "give the same pairs."] if len(data) else ["the curve has no solution to show."])
+        title = alt.TitleParams("Most pairs vs best fit", subtitle=[f"{tried}:", *why])
     return alt.layer(*layers).properties(
         width=WIDTH - 120, height=240, title=title,
         description="A line of pairs matched against the mean fit of a pair, one point per distinct solution across "
