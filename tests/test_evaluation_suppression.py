@@ -101,3 +101,10 @@ def test_imports_for_report_leaves_out_the_row_counts_of_answer_files():
                       "rows": [700, 139, 307], "status": ["imported"] * 3})
     out = imports_for_report(t)
     assert out["rows"].tolist() == [700, None, None] and t["rows"].tolist() == [700, 139, 307]
+
+
+def test_two_hidden_groups_of_k_minus_1_get_company_so_the_markers_do_not_pin_them():
+    """4 + 4 hidden (both shown '< 5') with the whole published would tell each is 4: a third group is hidden."""
+    out = suppress(_parts([4, 4, 30, 40]), K, "n", partition="part")
+    assert out["suppressed"].tolist() == [True, True, True, False]
+    assert out.attrs["hidden"]["n"] == {0: "< 5", 1: "< 5", 2: "hidden"}

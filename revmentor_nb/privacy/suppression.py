@@ -19,10 +19,17 @@ import pandas as pd
 def _complete_partition(counts: pd.Series, small: pd.Series, k: int) -> pd.Series:
     """Add the next-smallest parts until the hidden parts hold at least k people (or all are hidden).
 
-    Hidden parts of zero people reveal nothing, so they need no company.
+    Hidden parts of zero people reveal nothing, so they need no company. Nor may the markers give a part
+    away: parts shown ``< k`` whose hidden total is m * (k - 1) or more would each be exactly k - 1.
     """
     small = small.copy()
-    while 0 < counts[small].fillna(0).sum() < k and not small.all():
+
+    def exposed() -> bool:
+        hidden = counts[small].fillna(0)
+        total = hidden.sum()
+        return 0 < total < k or (bool(len(hidden)) and (hidden < k).all() and total >= len(hidden) * (k - 1))
+
+    while exposed() and not small.all():
         small[counts[~small].astype(float).idxmin()] = True
     return small
 
