@@ -54,10 +54,10 @@ def measure_before_after(means: pd.DataFrame, title: str) -> alt.Chart:
     base = alt.Chart(data).encode(
         x=alt.X("stage:N", sort=["pre", "post"], title=None),
         color=alt.Color("group:N", scale=alt.Scale(range=OKABE_ITO), legend=alt.Legend(orient="bottom", title=None)),
-        shape=alt.Shape("group:N", legend=alt.Legend(orient="bottom", title=None)),
         xOffset=alt.XOffset("group:N"))
     domain = _span(data["mean"], data.get("mean_low", data["mean"]), data.get("mean_high", data["mean"]))
     points = base.mark_point(filled=True, size=90).encode(
+        shape=alt.Shape("group:N", legend=alt.Legend(orient="bottom", title=None)),
         y=alt.Y("mean:Q", title="mean score", scale=alt.Scale(domain=domain, zero=False, nice=False)),
         tooltip=["group:N", "stage:N", "n:Q", alt.Tooltip("mean:Q", format=".2f")])
     ci = base.mark_rule(strokeWidth=2).encode(y="mean_low:Q", y2="mean_high:Q")
