@@ -58,6 +58,7 @@ class MatchResult:
     _chosen: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
     _usable: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
     _fixed: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    _engine: Any = field(default=None, repr=False, compare=False)  # the LP engine, to warm-start a re-solve
 
     # ------------------------------------------------------------------ views
 
@@ -145,15 +146,15 @@ class MatchResult:
             if (str(a), str(b)) not in have:
                 locks.append((None, str(a), str(b)))
         new = replace(run, locks=locks, forbid=list(run.forbid) + [(str(a), str(b)) for a, b in forbid])
-        res = new.solve(time_limit=time_limit)
+        res = new.solve(time_limit=time_limit, warm=self)  # starts from this match's LP basis and pairs
         object.__setattr__(res, "seconds", time.perf_counter() - t0)
         return res
 
     def tradeoff(self, points: int = 11) -> pd.DataFrame:
-        """Pairs matched and total fit across the most-pairs setting, reusing this run's graph."""
+        """Pairs matched and total fit across the most-pairs setting, reusing this run's graph (warm-started from it)."""
         from revmentor_nb.matching.tradeoff_curve import tradeoff_run
 
-        return tradeoff_run(self._run, points)
+        return tradeoff_run(self._run, points, start=self)
 
 
 def build_result(run: "Run", s: MatchSettings, model: "LinearModel", sol: "Solution", stages: list["Solution"],
@@ -215,7 +216,7 @@ def build_result(run: "Run", s: MatchSettings, model: "LinearModel", sol: "Solut
         gap=float(gap), seconds=solve_seconds, data_hash=hash_, settings=s.model_copy(deep=True), method=method,
         certificate=sol.certificate, pair_bonus=bonus, fairness=fairness, notes=tuple(run.notes), timings=timings,
         tier_step=tiers.step if (tiers.top_mentee > 1 or tiers.top_mentor > 1) else 0.0, relaxed=relaxed,
-        _run=run, _chosen=chosen, _usable=usable, _fixed=fixed,
+        _run=run, _chosen=chosen, _usable=usable, _fixed=fixed, _engine=sol.engine,
     )
 
 
