@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 ADD_PER_MENTEE = 5  # each pricing round adds each mentee's best few pairs with positive reduced cost
 MAX_ROUNDS = 50
-MAX_PRICE_ROUNDS = 100_000
 
 
 @dataclass
@@ -125,7 +124,8 @@ def prices(m: np.ndarray, e: np.ndarray, w: np.ndarray, chosen: np.ndarray, n: i
     u = np.where(mate >= 0, w_mate, 0.0)
     frontier = np.unique(fe)
     tol = 1e-12 * max(1.0, float(np.max(np.abs(w), initial=1.0)))
-    for _ in range(MAX_PRICE_ROUNDS):
+    # a longest-path recursion settles within (mentors + 1) rounds unless a cycle gains: then not optimal
+    for _ in range(len(np.unique(m)) + 2):
         if len(frontier) == 0:
             return Prices(np.maximum(u, 0.0), v)
         lo, hi = starts[frontier], starts[frontier + 1]
@@ -230,6 +230,11 @@ def solve_assignment(model: "LinearModel", pool: np.ndarray | None = None, inner
         secs["inner"] += time.perf_counter() - t
         t = time.perf_counter()
         pr = prices(m[sel], e[sel], w[sel], got, n)
+        if pr is None and use != "lapjv":  # the flow's integer rounding missed the float optimum: LAPJV settles it
+            use = "lapjv"
+            got = lapjv(m[sel], e[sel], w[sel], cap_m)
+            chosen = sel[got]
+            pr = prices(m[sel], e[sel], w[sel], got, n)
         secs["prices"] += time.perf_counter() - t
         if pr is None:
             return None
