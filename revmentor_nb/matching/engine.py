@@ -37,7 +37,7 @@ from revmentor_nb.matching.locks import check_locks, lock_pairs
 from revmentor_nb.matching.model import LinearModel, Solution, SolveError
 from revmentor_nb.matching.people import encode
 from revmentor_nb.matching.relax import relax_rules
-from revmentor_nb.matching.result import MatchResult, build_result
+from revmentor_nb.matching.result import MatchResult, PointResult, build_result, point_result
 from revmentor_nb.matching.rules import (
     compile_rules,
     identity_codes,
@@ -102,12 +102,14 @@ class Run:
         return self.caps().total
 
     def solve(self, *, most_pairs: float | None = None, time_limit: float | None = None,
-              warm: "MatchResult | None" = None) -> "MatchResult":
+              warm: "MatchResult | PointResult | None" = None, figures_only: bool = False
+              ) -> "MatchResult | PointResult":
         """Solve this run (optionally at another most-pairs setting) into a MatchResult.
 
         ``warm``: an earlier result on the same candidate graph (another trade-off point, the
         match before a lock or forbid). Its LP basis and pairs seed this solve; the answer and
-        its certificate are those of a cold solve.
+        its certificate are those of a cold solve. ``figures_only`` returns a PointResult (the
+        numbers of the solve without pairs table, reasons or audit: a trade-off point).
         """
 
         t0 = time.perf_counter()
@@ -149,6 +151,8 @@ class Run:
             if sol is not None:
                 seconds = time.perf_counter() - t0
                 base = self._model(value, usable, fixed, caps, used, tiers)
+                if figures_only:
+                    return point_result(self, base, sol, [sol], fixed, bonus, tiers, seconds)
                 return build_result(self, s, base, sol, [sol], fixed, usable, caps, bonus, tiers, [], [], {},
                                     solve_seconds=seconds)
         if lexicographic:  # stage 1: as many pairs as possible (under the hard mix caps too)
@@ -200,6 +204,8 @@ class Run:
                 stages.append(sol)
             base = model
         seconds = time.perf_counter() - t0
+        if figures_only:
+            return point_result(self, base, sol, stages, fixed, bonus, tiers, seconds)
         return build_result(self, s, base, sol, stages, fixed, usable, caps, bonus, tiers, groups, mix_info, refs,
                             solve_seconds=seconds)
 

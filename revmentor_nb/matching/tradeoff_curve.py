@@ -7,7 +7,8 @@ lowers the number of pairs and never raises the total fit, so the curve is monot
 The points are solved in order, each warm-started from the one before (parametric
 re-solve): only the pair values change, so the LP keeps its columns and basis and primal
 simplex moves on from the last optimum; the assignment path starts from the last pairs.
-Every point is still certified on its own.
+Every point is still certified on its own; a point is reduced to its figures (no pairs
+table, reasons or audit), which is most of what a full result would cost.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def tradeoff_run(run: "Run", points: int = 11, start: "MatchResult | None" = Non
     rows = []
     warm = start
     for s in np.linspace(0.0, 1.0, max(points, 2)):
-        res = run.solve(most_pairs=float(s), warm=warm)
+        res = run.solve(most_pairs=float(s), warm=warm, figures_only=True)
         warm = res
         rows.append(dict(setting=round(float(s), 6), pairs=res.n_pairs, total_fit=res.total_fit,
                          mean_fit=res.total_fit / res.n_pairs if res.n_pairs else np.nan,
