@@ -246,6 +246,11 @@ class HighsLP:
         h = self.h
         k = len(self.idx)
         ub = np.where(model.usable[self.idx], 1.0, 0.0)
+        old_rhs = self.model.fixed_rhs()
+        rhs = model.fixed_rhs()
+        # bounds moved (a lock, a forbid): the old basis stays dual feasible -> dual simplex;
+        # only costs moved (a trade-off point): it stays primal feasible -> primal simplex
+        bounds_moved = not (np.array_equal(old_rhs, rhs) and np.array_equal(self.model.usable[self.idx], ub > 0))
         h.changeColsBounds(k, self.x_pos.astype(np.int32), np.zeros(k), ub)
         h.changeColsCost(k, self.x_pos.astype(np.int32), -model.value[self.idx])
         if self.n_aux:
@@ -253,12 +258,11 @@ class HighsLP:
             h.changeColsBounds(self.n_aux, self.aux_pos.astype(np.int32), np.asarray(model.aux_lb, dtype=float),
                                np.where(np.isinf(aux_ub), inf, aux_ub))
             h.changeColsCost(self.n_aux, self.aux_pos.astype(np.int32), -np.asarray(model.aux_obj, dtype=float))
-        rhs = model.fixed_rhs()
         eq = np.asarray(model.eq, dtype=bool)
         h.changeRowsBounds(self.n_rows, np.arange(self.n_rows, dtype=np.int32), np.where(eq, rhs, -inf), rhs)
         self.model = model
         self._first = False
-        self._added = 0  # a cost change keeps the basis primal feasible: primal simplex
+        self._added = len(self.idx) if bounds_moved else 0
         return self
 
     def solve(self) -> LPSolution:
