@@ -28,7 +28,7 @@ from revmentor_nb.design.program import EvaluationPlan, ProgramDesign, design_fr
 Alternative = str  # "two-sided", "larger" or "smaller" (statsmodels' names)
 ALTERNATIVES = ("two-sided", "larger", "smaller")
 MIN_PAIRS = 2  # a paired t-test needs two differences (1 df)
-POWER_TOL = 1e-8  # a solution is accepted when its recomputed power is this close to the target
+POWER_TOL = 1e-10  # a solution is accepted when its recomputed power is this close to the target
 LARGEST_EFFECT = 1e6  # beyond this d_z a 'detectable' effect means nothing: report that the power cannot be reached
 
 
@@ -95,11 +95,11 @@ def _fractional_pairs(effect_size: float, alpha: float, power: float, alternativ
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            n = float(TTestPower().solve_power(effect_size=effect_size, nobs=None, alpha=alpha, power=power,
-                                               alternative=sm_alt))
+            n = float(np.ravel(TTestPower().solve_power(effect_size=effect_size, nobs=None, alpha=alpha, power=power,
+                                                        alternative=sm_alt))[0])
         if np.isfinite(n) and n >= MIN_PAIRS and abs(gap(n)) <= POWER_TOL:
             return n
-    except (ValueError, ArithmeticError, RuntimeError):
+    except (ValueError, ArithmeticError, RuntimeError, TypeError):  # statsmodels gave up: the search below decides
         pass
     hi = 2.0 * MIN_PAIRS
     while gap(hi) < 0:
@@ -144,17 +144,17 @@ def detectable_effect(pairs: int, alpha: float = 0.05, power: float = 0.8, dropo
     def gap(d: float) -> float:
         return paired_power(d, analysed, alpha, alternative) - power
 
-    if gap(0.0) >= 0:  # the power asked for is no more than alpha: any effect, even none, 'reaches' it
+    if gap(0.0) >= -POWER_TOL:  # the power asked for is no more than alpha: any effect, even none, 'reaches' it
         return 0.0
     sm_alt = "larger" if alternative == "smaller" else alternative
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            d = float(TTestPower().solve_power(effect_size=None, nobs=analysed, alpha=alpha, power=power,
-                                               alternative=sm_alt))
+            d = float(np.ravel(TTestPower().solve_power(effect_size=None, nobs=analysed, alpha=alpha, power=power,
+                                                        alternative=sm_alt))[0])
         if np.isfinite(d) and d > 0 and abs(gap(d)) <= POWER_TOL:
             return d
-    except (ValueError, ArithmeticError, RuntimeError):
+    except (ValueError, ArithmeticError, RuntimeError, TypeError):  # statsmodels gave up: the search below decides
         pass
     hi = 1.0
     while not gap(hi) >= 0:
