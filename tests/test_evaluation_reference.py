@@ -216,7 +216,7 @@ def test_two_pairs_have_a_t_test_on_one_df():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.floats(-25, 25, allow_nan=False), st.integers(2, 200))
+@given(st.floats(-25, 25).filter(lambda x: x == 0 or abs(x) > 1e-6), st.integers(2, 200))  # scipy: NaN near t = 1e-100
 def test_dz_interval_equals_the_noncentral_t_inversion(d_z, n):
     assume(abs(d_z) * math.sqrt(n) <= 1000)
     low, high = dz_confidence_interval(d_z, n)

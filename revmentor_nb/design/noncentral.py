@@ -41,7 +41,10 @@ def nct_cdf(t: float, df: float, nc: float) -> float:
     def h(z: float) -> float:
         return float(np.exp(-0.5 * z * z) * _INV_SQRT_2PI * tail(df, df * ((z + nc) / t) ** 2))
 
-    marks = {-nc + abs(t) * c for c in (-3.0, -1.0, -0.3, 0.3, 1.0, 3.0)} | {0.0}
+    # the chi tail factor changes over z in [-nc, -nc + 10 |t|] (S is below 10 with probability 1 - 1e-20):
+    # breakpoints across that stretch, and at the normal weight's centre, keep every feature in a short piece
+    marks = {-nc + abs(t) * c for c in (-10.0, -5.0, -2.0, -1.0, -0.5, -0.2, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)}
+    marks |= {-8.0, -4.0, -2.0, 0.0, 2.0, 4.0, 8.0}
     points = sorted(p for p in marks if lo < p < hi) or None
     with warnings.catch_warnings(), np.errstate(over="ignore"):  # huge (z + nc) / t: the tail is exactly 0 or 1
         warnings.simplefilter("ignore", integrate.IntegrationWarning)
