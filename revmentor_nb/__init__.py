@@ -26,6 +26,7 @@ _EXPORTS = {
     "preset": "revmentor_nb.matching",
     "clearing_round": "revmentor_nb.matching",
     "demo": "revmentor_nb.demo",
+    "for_report": "revmentor_nb.privacy.report_frame",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -22,6 +22,7 @@ class Table:
     caption: str
     header: list[str]
     rows: list[list[str]]
+    align: list[list[str]] = field(default_factory=list)  # per row, per cell: "left", "right" or "" (as styled)
 
     def column(self, name: str) -> list[str]:
         """The cells of one column, top to bottom."""
@@ -40,6 +41,8 @@ class Chart:
     title: str
     texts: list[str]
     marks: list[dict[str, str]]
+    description: str = ""  # the SVG's <desc> (the Vega-Lite description)
+    alt: str = ""  # the image's alternative text in the report
 
 
 @dataclass
@@ -81,7 +84,18 @@ def read_chart(svg: str) -> Chart:
     texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
     marks = [r for r in (_aria_record(a) for a in re.findall(r'aria-label="([^"]*)"', svg)) if r]
     titles = re.findall(r"aria-label=\"Title text '([^']*)'\"", svg)
-    return Chart(html.unescape(titles[-1]) if titles else "", texts, marks)
+    desc = re.search(r"<desc>([^<]*)</desc>", svg)
+    return Chart(html.unescape(titles[-1]) if titles else "", texts, marks, html.unescape(desc.group(1)) if desc else "")
+
+
+def _alignment(attrs: dict[str, str | None]) -> str:
+    """How a cell is aligned by its inline style or house class (what a reader sees)."""
+    style = (attrs.get("style") or "").replace(" ", "")
+    m = re.search(r"text-align:(left|right|center)", style)
+    if m:
+        return m.group(1)
+    classes = (attrs.get("class") or "").split()
+    return "right" if "rm-num" in classes else "left" if {"rm-text", "rm-long"} & set(classes) else ""
 
 
 class _Parser(HTMLParser):
@@ -92,6 +106,8 @@ class _Parser(HTMLParser):
         self.text: list[str] = []
         self.tables: list[Table] = []
         self.svgs: list[str] = []
+        self.alts: list[str] = []
+        self._aligns: list[str] | None = None
         self._hidden = 0
         self._caption = ""
         self._strong: list[str] | None = None
@@ -113,10 +129,14 @@ class _Parser(HTMLParser):
             self._in_head = True
         elif tag == "tr" and self._table is not None:
             self._row = []
+            self._aligns = []
         elif tag in ("td", "th") and self._row is not None:
             self._cell = []
+            if self._aligns is not None:
+                self._aligns.append(_alignment(a))
         elif tag == "img" and (a.get("src") or "").startswith("data:image/svg+xml;base64,"):
             self.svgs.append(base64.b64decode((a["src"] or "").split(",", 1)[1]).decode("utf-8", "replace"))
+            self.alts.append(a.get("alt") or "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("style", "script", "title"):
@@ -132,6 +152,7 @@ class _Parser(HTMLParser):
                 self._table.header = self._row
             else:
                 self._table.rows.append(self._row)
+                self._table.align.append(self._aligns or [])
             self._row = None
         elif tag == "thead":
             self._in_head = False
@@ -153,12 +174,18 @@ def read_report(path: Path) -> Report:
     """Parse one HTML report."""
     p = _Parser()
     p.feed(Path(path).read_text(encoding="utf-8"))
-    return Report(Path(path).name, "".join(p.text), p.tables, [read_chart(s) for s in p.svgs])
+    charts = [read_chart(s) for s in p.svgs]
+    for chart, alt in zip(charts, p.alts):
+        chart.alt = alt
+    return Report(Path(path).name, "".join(p.text), p.tables, charts)
+
+
+SUPPRESSED = re.compile(r"^(<\s?\d+|hidden)$")  # the markers of a hidden count: "< 5", "hidden"
 
 
 def is_blank(cell: str) -> bool:
-    """A suppressed or missing cell as the reports print it."""
-    return cell.strip() in BLANK
+    """A suppressed or missing cell as the reports print it (blank, or a suppression marker)."""
+    return cell.strip() in BLANK or bool(SUPPRESSED.match(cell.strip()))
 
 
 def count_in(cell: str) -> int | None:

@@ -62,6 +62,20 @@ def test_the_evaluation_answers_the_digital_skills_objective(ev):
     assert ev.kpis["observable"].all()  # a year of follow-up: every 6- and 12-month KPI can be measured
     assert not ev.reliability.empty and set(ev.reliability["cohort"]) == {"mentees", "mentors"}
     assert ("digital_confidence", "total", "mentees") in ev.dose
+    assert any("last_promotion_date only" in n for n in ev.notes)  # the roster has no promotions history
+
+
+def test_a_promotions_history_replaces_the_last_promotion_caveat(programme):
+    from dataclasses import replace
+
+    org, _, _, inputs = programme
+    history = org.roster.loc[org.roster["last_promotion_date"].notna(), ["person_id", "last_promotion_date"]]
+    with_history = replace(inputs, promotions=history.rename(columns={"last_promotion_date": "date"}))
+    ev2 = evaluate(with_history, design_for(org), as_of=AS_OF)
+    assert not any("last_promotion_date only" in n for n in ev2.notes)
+    base = evaluate(inputs, design_for(org), as_of=AS_OF)
+    same = ["count", "count_comparison"]  # one promotion each: the history says what the roster says
+    pd.testing.assert_frame_equal(ev2.kpis[same], base.kpis[same])
 
 
 def test_reports_tables_never_describe_a_person(ev, programme):

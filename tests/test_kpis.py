@@ -11,6 +11,7 @@ from statsmodels.duration.survfunc import SurvfuncRight
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from revmentor_nb.evaluation.comparison import (
+    balance,
     comparison_group,
     match_controls,
     staff_at,
@@ -19,6 +20,7 @@ from revmentor_nb.evaluation.kpis import (
     compare_proportions,
     follow_up,
     kpi_row,
+    month_day,
     parse_kpi,
     representation,
     under_represented_ids,
@@ -210,3 +212,30 @@ def test_representation_four_fifths_rule_and_unstated_answers():
     assert not rep.loc[("ethnicity", "White"), "under_represented"]
     ids = under_represented_ids(roster, {"ethnicity": ["Black"]})
     assert ids == {f"p{i}" for i in range(20)}
+
+
+def test_a_promotions_history_counts_a_promotion_a_later_one_overwrote():
+    """Promoted 3 months in and again 14 months in: last_promotion_date alone misses the 12-month promotion."""
+    roster = pd.DataFrame({"person_id": ["a", "b"], "department": "Ops", "grade": "A1", "grade_rank": 1,
+                           "hire_date": pd.Timestamp("2020-01-01"), "exit_date": pd.NaT,
+                           "last_promotion_date": [pd.Timestamp("2027-05-01"), pd.NaT]})
+    staff = staff_at(roster, START)
+    history = pd.DataFrame({"person_id": ["a", "a", "b"],
+                            "date": ["2026-06-01", "2027-05-01", "2025-01-01"]})  # b's promotion predates the start
+    as_of = date(2027, 6, 1)
+    assert follow_up(staff, ["a"], START, as_of)["promotion_day"].item() > month_day(START, 12)  # only the later one
+    fu = follow_up(staff, ["a", "b"], START, as_of, promotions=history).set_index("person_id")
+    assert fu.loc["a", "promotion_day"] == (pd.Timestamp("2026-06-01") - pd.Timestamp(START)).days
+    assert np.isnan(fu.loc["b", "promotion_day"])
+    group = comparison_group("waiting list", "mentors", staff, ["a"], ["a", "b"], waiting=["b"])
+    kpi = parse_kpi("promotion_mentors_12m")
+    assert kpi_row(kpi, staff, group, START, as_of)["count"] == 0
+    assert kpi_row(kpi, staff, group, START, as_of, promotions=history)["count"] == 1
+
+
+def test_standardised_difference_is_blank_for_a_one_person_group():
+    staff = staff_at(_roster(), START)
+    table = balance(staff, staff.index[:1], staff.index[1:20]).set_index("characteristic")
+    assert table["standardised_difference"].iloc[:2].isna().all()  # undefined, not 0 ("balanced")
+    both = balance(staff, staff.index[:10], staff.index[10:30]).set_index("characteristic")
+    assert both["standardised_difference"].iloc[:2].notna().all()

@@ -517,7 +517,7 @@ def test_validate_frame_checks_memory_like_a_file():
 def test_validate_file_exit_codes_and_text(tmp_path):
     path = participants_file(tmp_path)
     code, text = validate_file("participants", path)
-    assert (code, text) == (0, "participants.csv: 3 rows, 1 mentors, 1 mentees, 1 either — valid")
+    assert (code, text) == (0, "participants.csv: 3 rows, 1 mentor, 1 mentee, 1 either — valid")
     bad = participants_file(tmp_path, with_cell(GOOD, 0, "role", "boss"), name="bad.csv")
     code, text = validate_file("participants", bad)
     assert code == 1 and text.splitlines()[0] == "1 problem in bad.csv" and "boss" in text

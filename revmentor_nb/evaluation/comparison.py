@@ -86,16 +86,34 @@ def match_controls(staff: pd.DataFrame, treated: Iterable[str], pool: Iterable[s
     return frame.sort_values(["person_id", "control_id"]).reset_index(drop=True), sorted(unmatched)
 
 
+def standardised_difference(a: np.ndarray, b: np.ndarray) -> float:
+    """(mean a - mean b) / sqrt((var a + var b) / 2), variances with ddof 1 (Austin 2009).
+
+    Undefined (NaN) when a group has fewer than two people, or when both groups are constant at
+    different values; 0 when both are the same constant (nothing differs).
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    if len(a) < 2 or len(b) < 2:
+        return np.nan
+    gap = float(a.mean() - b.mean())
+    pooled = float(np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2))
+    if pooled > 0:
+        return gap / pooled
+    return 0.0 if gap == 0 else np.nan
+
+
 def balance(staff: pd.DataFrame, participants: Iterable[str], controls: Iterable[str]) -> pd.DataFrame:
-    """How alike the two groups are at the start: size, mean tenure and grade rank, standardised differences."""
+    """How alike the two groups are at the start: size, mean tenure and grade rank, standardised differences.
+
+    A standardised difference is blank (NaN) where it is undefined, e.g. for a one-person group.
+    """
     p, c = staff.loc[list(participants)], staff.loc[list(controls)]
     rows = []
     for name, col in (("tenure (years)", "tenure_years"), ("grade rank", "grade_rank")):
         a, b = p[col].astype(float), c[col].astype(float)
-        pooled = np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2) if len(a) > 1 and len(b) > 1 else np.nan
-        smd = (a.mean() - b.mean()) / pooled if pooled and np.isfinite(pooled) and pooled > 0 else 0.0
         rows.append({"characteristic": name, "participants": a.mean(), "comparison": b.mean(),
-                     "standardised_difference": smd})
+                     "standardised_difference": standardised_difference(a.to_numpy(), b.to_numpy())})
     share_p = p["department"].value_counts(normalize=True)
     share_c = c["department"].value_counts(normalize=True)
     gap = share_p.subtract(share_c, fill_value=0).abs().max() if len(p) and len(c) else np.nan

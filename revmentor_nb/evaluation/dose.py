@@ -3,8 +3,9 @@
 Meetings held are counted from the workspace's meetings table for the accepted pairs only, one
 per pair and date (both sides may log the same meeting). The slope is an ordinary least squares
 fit of change on meetings (statsmodels) with its 95% CI, beside Spearman's rank correlation
-(scipy). This is an observational association: engaged pairs meet more *and* may improve more
-anyway, so a slope is not proof that meetings cause the change.
+(scipy, on changes put on the exact grid of ``precision.py`` so that equal changes tie). This is
+an observational association: engaged pairs meet more *and* may improve more anyway, so a slope
+is not proof that meetings cause the change.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from revmentor_nb.evaluation.precision import on_grid
 
 LEVEL = 0.95
 
@@ -81,9 +84,14 @@ def dose_response(change: pd.Series, held: pd.Series, level: float = LEVEL) -> D
     if n < 3 or data["meetings"].nunique() < 2:
         return DoseResponse(n)
     x, y = data["meetings"].to_numpy(dtype=float), data["change"].to_numpy(dtype=float)
+    ranked = on_grid(y)  # equal changes must tie (see precision.py)
+    if np.all(ranked == ranked[0]):  # everyone changed by the same amount: a flat line, no test possible
+        y = np.full(n, float(y.mean()))
     fit = sm.OLS(y, sm.add_constant(x)).fit()
-    ci = fit.conf_int(alpha=1 - level)
-    rho = stats.spearmanr(x, y)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a flat line has no p or R^2: NaN, not a warning
+        ci = fit.conf_int(alpha=1 - level)
+        slope_p, r2 = float(fit.pvalues[1]), float(fit.rsquared)
+    rho = stats.spearmanr(x, ranked) if np.any(ranked != ranked[0]) else None
     grid = np.linspace(x.min(), x.max(), 25)
     pred = fit.get_prediction(sm.add_constant(grid, has_constant="add")).summary_frame(alpha=1 - level)
     line = pd.DataFrame({"meetings": grid, "fit": pred["mean"].to_numpy(), "low": pred["mean_ci_lower"].to_numpy(),
@@ -93,11 +101,12 @@ def dose_response(change: pd.Series, held: pd.Series, level: float = LEVEL) -> D
     for band, grp in data.groupby("band", sort=False):
         v = grp["change"].to_numpy()
         low = high = np.nan
-        if len(v) >= 2 and v.std(ddof=1) > 0:
+        if len(v) >= 2 and np.any(on_grid(v) != on_grid(v[:1])):
             low, high = stats.t.interval(level, len(v) - 1, loc=v.mean(), scale=stats.sem(v))
         rows.append({"meetings": band, "order": float(grp["meetings"].min()), "n": len(v), "mean_change": v.mean(),
                      "low": float(low), "high": float(high)})
     bins = pd.DataFrame(rows).sort_values("order").drop(columns="order").reset_index(drop=True)
     return DoseResponse(n, float(fit.params[1]), float(fit.params[0]), float(fit.bse[1]), float(ci[1, 0]),
-                        float(ci[1, 1]), float(fit.pvalues[1]), float(fit.rsquared), float(rho.statistic),
-                        float(rho.pvalue), bins, line)
+                        float(ci[1, 1]), slope_p, r2,
+                        np.nan if rho is None else float(rho.statistic), np.nan if rho is None else float(rho.pvalue),
+                        bins, line)

@@ -50,13 +50,15 @@ URM = "under_represented_mentors"
 
 @dataclass(frozen=True)
 class EvaluationInputs:
-    """The tables an evaluation reads: accepted pairs, and (each optional) assessments, roster, sign-ups, meetings."""
+    """The tables an evaluation reads: accepted pairs, and (each optional) assessments, roster, sign-ups, meetings
+    and a promotions history (person_id, date: one row per promotion; without it the roster's last_promotion_date)."""
 
     pairs: pd.DataFrame
     assessments: pd.DataFrame | None = None
     roster: pd.DataFrame | None = None
     participants: pd.DataFrame | None = None
     meetings: pd.DataFrame | None = None
+    promotions: pd.DataFrame | None = None
 
 
 def inputs_from_workspace(ws: Any) -> EvaluationInputs:
@@ -275,10 +277,14 @@ def roster_outcomes(inputs: EvaluationInputs, design: ProgramDesign, groups: dic
         comparisons[who] = comparison_group(rule, who.replace("_", " "), pool, ids, signed,
                                             waiting=_waiting(inputs.participants, who, set(groups["participants"])),
                                             band=_band(design, who), caliper_years=caliper_years, ratio=ratio)
-    kpis = kpi_table(kpis_wanted, staff, comparisons, index, as_of)
+    kpis = kpi_table(kpis_wanted, staff, comparisons, index, as_of, inputs.promotions)
     curves, tests = retention_curves(staff, {w: comparisons[w] for w in ("mentors", "mentees")}, index, as_of)
     notes = [f"{g.unmatched} {w} had no comparable non-participant and are left out of the comparison."
              for w, g in comparisons.items() if w in ("mentors", "mentees") and g.unmatched]
+    if inputs.promotions is None and any(k.measure == "promotion" for k in kpis_wanted):
+        notes.append("Promotions are read from the roster's last_promotion_date only: a promotion during the "
+                     "follow-up that a later promotion overwrote is missed, so promotion rates may be understated "
+                     "(for participants and comparison group alike). A promotions history counts every one.")
     missing = len(set(groups["participants"]) - set(staff.index))
     if missing:
         notes.append(f"{missing} participants were not on the roster on the start date and are left out of the KPIs.")

@@ -2,7 +2,9 @@
 
 Every KPI is measured from the programme's start date (the index date) for people employed on
 that date. Retention at N months = share not left by start + N months; promotion at N months
-= share whose last promotion falls after the start and by start + N months. A KPI is only
+= share first promoted after the start and by start + N months. With only the roster's
+``last_promotion_date`` a promotion that a later one overwrote is missed (the evaluation says so
+in its notes); a promotions history (person_id, date) counts every one. A KPI is only
 reported once the data reach start + N months (``as_of``); until then it says how long to wait.
 Participants and comparison group are compared as two independent samples (conservative for
 matched samples): difference in percentage points with Newcombe's hybrid score 95% CI
@@ -63,15 +65,28 @@ def month_day(index: date, months: int) -> int:
     return int((start + pd.DateOffset(months=months) - start).days)
 
 
-def follow_up(staff: pd.DataFrame, ids: Iterable[str], index: date, as_of: date) -> pd.DataFrame:
-    """Per person: days from the index date to leaving (event) or to ``as_of`` (censored), and promotion day."""
+def follow_up(staff: pd.DataFrame, ids: Iterable[str], index: date, as_of: date,
+              promotions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per person: days from the index date to leaving (event) or to ``as_of`` (censored), and promotion day.
+
+    The promotion day is the first promotion after the index date and by ``as_of``: from
+    ``promotions`` (a history, one row per promotion: person_id, date) when given, else from the
+    roster's ``last_promotion_date``, which misses a promotion that a later one overwrote.
+    """
     people = staff.loc[sorted(set(map(str, ids)) & set(staff.index))]
     start, end = pd.Timestamp(index), pd.Timestamp(as_of)
     leave = pd.to_datetime(people["exit_date"]) if "exit_date" in people else pd.Series(pd.NaT, index=people.index)
     left = leave.notna() & (leave <= end)
     time = np.where(left, (leave - start).dt.days, (end - start).days).astype(float)
-    promo = pd.to_datetime(people["last_promotion_date"]) if "last_promotion_date" in people else \
-        pd.Series(pd.NaT, index=people.index)
+    if promotions is not None:
+        hist = pd.DataFrame({"person_id": promotions["person_id"].astype(str),
+                             "date": pd.to_datetime(promotions["date"])})
+        hist = hist[(hist["date"] > start) & (hist["date"] <= end)]
+        promo = hist.groupby("person_id")["date"].min().reindex(people.index)
+    elif "last_promotion_date" in people:
+        promo = pd.to_datetime(people["last_promotion_date"])
+    else:
+        promo = pd.Series(pd.NaT, index=people.index)
     promo_day = ((promo - start).dt.days).where(promo.notna() & (promo > start) & (promo <= end))
     return pd.DataFrame({"person_id": people.index, "time": time, "event": left.to_numpy(),
                          "promotion_day": promo_day.to_numpy(dtype=float)}).reset_index(drop=True)
@@ -106,12 +121,13 @@ def wilson(count: int, n: int, level: float = 0.95) -> tuple[float, float]:
     return 100 * float(low), 100 * float(high)
 
 
-def kpi_row(kpi: Kpi, staff: pd.DataFrame, group: ComparisonGroup, index: date, as_of: date) -> dict[str, object]:
+def kpi_row(kpi: Kpi, staff: pd.DataFrame, group: ComparisonGroup, index: date, as_of: date,
+            promotions: pd.DataFrame | None = None) -> dict[str, object]:
     """One KPI for one participant group against its comparison group (figures blank until observable)."""
     day = month_day(index, kpi.months)
     due = (pd.Timestamp(index) + pd.DateOffset(months=kpi.months)).date()
-    fu_p = follow_up(staff, group.participants, index, as_of)
-    fu_c = follow_up(staff, group.controls, index, as_of)
+    fu_p = follow_up(staff, group.participants, index, as_of, promotions)
+    fu_c = follow_up(staff, group.controls, index, as_of, promotions)
     row: dict[str, object] = dict.fromkeys(KPI_COLUMNS, np.nan)
     row.update(kpi=kpi.name, measure=kpi.measure, who=WHO_LABEL.get(kpi.who, kpi.who), months=kpi.months,
                observable=pd.Timestamp(as_of) >= pd.Timestamp(due), due=due.isoformat(), n=len(fu_p),
@@ -132,9 +148,9 @@ def kpi_row(kpi: Kpi, staff: pd.DataFrame, group: ComparisonGroup, index: date, 
 
 
 def kpi_table(kpis: Iterable[Kpi], staff: pd.DataFrame, groups: Mapping[str, ComparisonGroup], index: date,
-              as_of: date) -> pd.DataFrame:
+              as_of: date, promotions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every KPI whose participant group is known, one row each (see ``kpi_row``)."""
-    rows = [kpi_row(k, staff, groups[k.who], index, as_of) for k in kpis if k.who in groups]
+    rows = [kpi_row(k, staff, groups[k.who], index, as_of, promotions) for k in kpis if k.who in groups]
     return pd.DataFrame(rows, columns=KPI_COLUMNS)
 
 

@@ -10,9 +10,11 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import stats
 
+from revmentor_nb.evaluation.effect_size import dz_confidence_interval
 from revmentor_nb.evaluation.instruments import TOTAL, Instrument, score_items
+from revmentor_nb.evaluation.precision import on_grid
 
 NOT_ITEMS = frozenset({"person_id", "stage", "instrument", "score", "date"})
 LEVEL = 0.95
@@ -54,78 +56,40 @@ def person_scores(assessments: pd.DataFrame, instruments: Mapping[str, Instrumen
     return out[["instrument", "scale", "person_id", "stage", "value"]]
 
 
-def dz_confidence_interval(d_z: float, n: int, level: float = LEVEL) -> tuple[float, float]:
-    """Exact CI of Cohen's d_z by inverting the noncentral t distribution (Steiger & Fouladi 1997).
-
-    With t = d_z * sqrt(n) on n - 1 df, the bounds are the noncentrality parameters that put t at
-    the upper and lower (1 - level)/2 quantiles, divided by sqrt(n). Where scipy's noncentral t
-    cannot be evaluated (|t| in the hundreds: nearly constant changes), the large-sample normal
-    interval d_z ± z * sqrt(1/n + d_z²/(2n)) is returned instead.
-    """
-    if n < 2 or not np.isfinite(d_z):
-        return np.nan, np.nan
-    try:
-        low, high = _dz_exact(d_z, n, level)
-        if np.isfinite(low) and np.isfinite(high):
-            return low, high
-    except (ValueError, RuntimeError, ArithmeticError):
-        pass
-    z = stats.norm.ppf(1 - (1 - level) / 2)
-    se = float(np.sqrt(1 / n + d_z**2 / (2 * n)))
-    return d_z - z * se, d_z + z * se
-
-
-def _dz_exact(d_z: float, n: int, level: float) -> tuple[float, float]:
-    t, df, tail = d_z * np.sqrt(n), n - 1, (1 - level) / 2
-
-    def solve(target: float) -> float:
-        f = lambda ncp: stats.nct.cdf(t, df, ncp) - target  # noqa: E731 - decreasing in ncp
-        lo, hi, step = t - 1.0, t + 1.0, 1.0
-        for _ in range(60):
-            if not f(lo) < 0:
-                break
-            step *= 2
-            lo -= step
-        step = 1.0
-        for _ in range(60):
-            if not f(hi) > 0:
-                break
-            step *= 2
-            hi += step
-        if not (np.isfinite(f(lo)) and np.isfinite(f(hi))):
-            raise ArithmeticError("noncentral t not evaluable here")
-        return optimize.brentq(f, lo, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps, maxiter=500)
-
-    return solve(1 - tail) / np.sqrt(n), solve(tail) / np.sqrt(n)
-
-
 def paired_stats(pre: np.ndarray, post: np.ndarray, level: float = LEVEL) -> dict[str, float]:
     """Mean change (post - pre) with its t CI, paired t-test, Wilcoxon signed-rank and d_z with its exact CI.
 
-    The Wilcoxon test is scipy's default (zero differences dropped, exact or normal approximation
-    chosen by scipy); d_z = mean change / SD of the changes (ddof 1).
+    Equality-based figures read the changes on the exact grid (``precision.on_grid``): the count of
+    zero changes, whether the changes are all equal (then t and d_z are undefined) and the Wilcoxon
+    ranks. The Wilcoxon test is scipy's (zero changes dropped; exact distribution without ties or
+    zeros, the exact permutation distribution with them up to 13 changes, else the normal
+    approximation with tie correction); it runs whenever a change is non-zero, including when every
+    change is the same. t, its CI and d_z = mean change / SD (ddof 1) use the unrounded values.
     """
-    diff = np.asarray(post, dtype=float) - np.asarray(pre, dtype=float)
+    pre, post = np.asarray(pre, dtype=float), np.asarray(post, dtype=float)
+    diff = post - pre
+    exact = on_grid(diff)
     n = len(diff)
     out = dict.fromkeys(["mean_pre", "mean_post", "mean_change", "change_low", "change_high", "sd_change", "t", "df",
                          "p_t", "wilcoxon_w", "p_wilcoxon", "d_z", "d_z_low", "d_z_high"], np.nan)
-    out["n_zero_change"] = int(np.sum(diff == 0))
+    out["n_zero_change"] = int(np.sum(exact == 0))
     if n == 0:
         return out
     out.update(mean_pre=float(np.mean(pre)), mean_post=float(np.mean(post)), mean_change=float(diff.mean()))
     if n < 2:
         return out
-    sd = float(diff.std(ddof=1))
+    if np.any(exact != 0):
+        w = stats.wilcoxon(exact)
+        out.update(wilcoxon_w=float(w.statistic), p_wilcoxon=float(w.pvalue))
+    constant = bool(np.all(exact == exact[0]))
+    sd = 0.0 if constant else float(diff.std(ddof=1))
     out["sd_change"] = sd
-    if n < 3 or sd == 0:
+    if constant:
         return out
     t = stats.ttest_rel(post, pre)
     ci = t.confidence_interval(confidence_level=level)
     out.update(t=float(t.statistic), df=float(t.df), p_t=float(t.pvalue), change_low=float(ci.low),
                change_high=float(ci.high))
-    if np.any(diff != 0):
-        w = stats.wilcoxon(diff)
-        out.update(wilcoxon_w=float(w.statistic), p_wilcoxon=float(w.pvalue))
     dz = float(diff.mean() / sd)
     low, high = dz_confidence_interval(dz, n, level)
     out.update(d_z=dz, d_z_low=float(low), d_z_high=float(high))

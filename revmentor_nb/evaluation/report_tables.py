@@ -251,13 +251,15 @@ def headline(ev: Evaluation) -> str:
     import html
 
     from revmentor_nb.design.program import PRESET_LABELS
+    from revmentor_nb.io.markdown import plural
 
     d = ev.design
     esc = lambda t: html.escape(str(t)).replace("*", "&#42;").replace("_", "&#95;")  # noqa: E731
     crit = "".join(f"\n- {esc(c)}" for c in d.objective.success_criteria) or "\n- (none stated)"
     return (f"**Objective — {esc(PRESET_LABELS.get(d.objective.preset, d.objective.preset))}:** "
             f"{esc(d.objective.statement)}\n\n**Success criteria (program.yaml):**{crit}\n\n"
-            f"**Who took part:** {len(ev.groups['mentees'])} mentees and {len(ev.groups['mentors'])} mentors in the "
+            f"**Who took part:** {plural(len(ev.groups['mentees']), 'mentee')} and "
+            f"{plural(len(ev.groups['mentors']), 'mentor')} in the "
             f"accepted match; figures as of {ev.as_of}, programme start {ev.index_date}; comparison group: "
             f"{esc(ev.comparison_rule)}; groups under {ev.k} people are not shown.")
 

@@ -70,11 +70,17 @@ def monthly_curve(time: np.ndarray, event: np.ndarray, month_days: list[float], 
 
 
 def logrank(time: np.ndarray, event: np.ndarray, group: np.ndarray) -> tuple[float, float]:
-    """Log-rank test that the groups' retention curves are the same: (chi-square, p), by statsmodels."""
+    """Log-rank test that the groups' retention curves are the same: (chi-square, p), by statsmodels.
+
+    NaN when it is undefined: one group, no events, or no variance (as scipy's ``logrank``).
+    """
     from statsmodels.duration.survfunc import survdiff
 
     event = np.asarray(event).astype(int)
     if len(np.unique(group)) < 2 or event.sum() == 0:
         return np.nan, np.nan
-    chi2, p = survdiff(np.asarray(time, dtype=float), event, np.asarray(group))
+    try:
+        chi2, p = survdiff(np.asarray(time, dtype=float), event, np.asarray(group))
+    except np.linalg.LinAlgError:  # no variance: every event happened with one group alone at risk
+        return np.nan, np.nan
     return float(chi2), float(p)

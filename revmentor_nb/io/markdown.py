@@ -1,4 +1,4 @@
-"""The little Markdown our agreements and notes use (headings, bullets, paragraphs) as HTML."""
+"""The little Markdown our agreements and notes use (headings, bullets, paragraphs) as HTML, and counted nouns."""
 from __future__ import annotations
 
 import html
@@ -28,3 +28,14 @@ def to_html(text: str, *, escape: bool = True) -> str:
     if in_list:
         out.append("</ul>")
     return "\n".join(out)
+
+
+IRREGULAR = {"person": "people", "child": "children", "is": "are", "was": "were", "has": "have"}
+
+
+def plural(n: float, word: str, many: str | None = None) -> str:
+    """``n`` and the noun in the right number: ``1 mentor``, ``2 mentors``, ``1,441 people`` (thousands separated)."""
+    form = word if n == 1 else (many or IRREGULAR.get(word) or (word + "es" if word.endswith(("s", "sh", "ch", "x"))
+                                                                  else word + "s"))
+    number = f"{n:,}" if float(n).is_integer() is False else f"{int(n):,}"
+    return f"{number} {form}"

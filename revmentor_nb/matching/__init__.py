@@ -18,6 +18,11 @@ How it works (one module per step):
   whose duals price *every* allowed pair, so pruning is certified: without side constraints
   the LP is integral and that is the answer (the fast path); otherwise reduced-cost fixing
   shrinks the ILP that CBC (through PuLP) solves, and the bound covers every pair left out;
+- ``solve`` picks the path by the model's shape and measured cost: ``assignment`` (mentees
+  once, no tiers, no side rows: a pooled min-cost flow or sparse LAPJV, certified over every
+  pair by dual prices built from the matching), ``flow`` (capacities and tiers: OR-tools
+  min-cost flow) or the LP + CBC path above; re-solves (``rematch``, trade-off points) start
+  from the previous basis or pairs (docs/matching.md);
 - ``explain``, ``audit``, ``stability``, ``validity``, ``tradeoff``: reasons, fairness audit,
   blocking pairs, re-checks and the trade-off curve on top of a result.
 

@@ -242,9 +242,11 @@ class SolverSettings(_Strict):
     time_limit: float | None = Field(120.0, gt=0, description="seconds for CBC (status 'time_limit' with an honest bound if hit); None = no limit")
     threads: int = Field(1, ge=1)
     mip_gap: float = Field(1e-5, ge=0, lt=1, description="relative gap at which an ILP answer counts as optimal")
-    method: Literal["auto", "lp"] = Field(
-        "auto", description="auto: a model without side constraints is solved as a min-cost flow (OR-tools) when "
-                            "installed; lp: always LP column generation (+ CBC)")
+    method: Literal["auto", "assignment", "flow", "lp"] = Field(
+        "auto", description="auto: a bare assignment (mentees once, no tiers, no side constraints) by the pooled "
+                            "assignment path, other models without side constraints as a min-cost flow (OR-tools) "
+                            "when installed, the rest by LP column generation (+ CBC); assignment / flow / lp force "
+                            "a path where the model allows it")
 
 
 class MatchSettings(_Strict):

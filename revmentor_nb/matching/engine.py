@@ -37,7 +37,7 @@ from revmentor_nb.matching.locks import check_locks, lock_pairs
 from revmentor_nb.matching.model import LinearModel, Solution, SolveError
 from revmentor_nb.matching.people import encode
 from revmentor_nb.matching.relax import relax_rules
-from revmentor_nb.matching.result import MatchResult, build_result
+from revmentor_nb.matching.result import MatchResult, PointResult, build_result, point_result
 from revmentor_nb.matching.rules import (
     compile_rules,
     identity_codes,
@@ -101,8 +101,16 @@ class Run:
         """Pairs allowed per person in all (both roles together)."""
         return self.caps().total
 
-    def solve(self, *, most_pairs: float | None = None, time_limit: float | None = None) -> "MatchResult":
-        """Solve this run (optionally at another most-pairs setting) into a MatchResult."""
+    def solve(self, *, most_pairs: float | None = None, time_limit: float | None = None,
+              warm: "MatchResult | PointResult | None" = None, figures_only: bool = False
+              ) -> "MatchResult | PointResult":
+        """Solve this run (optionally at another most-pairs setting) into a MatchResult.
+
+        ``warm``: an earlier result on the same candidate graph (another trade-off point, the
+        match before a lock or forbid). Its LP basis and pairs seed this solve; the answer and
+        its certificate are those of a cold solve. ``figures_only`` returns a PointResult (the
+        numbers of the solve without pairs table, reasons or audit: a trade-off point).
+        """
 
         t0 = time.perf_counter()
         s = self.settings if most_pairs is None else self.settings.model_copy(update={"most_pairs": most_pairs})
@@ -132,6 +140,21 @@ class Run:
         value = g.score + bonus + self.eps + tiers.bonus("mentee") + tiers.bonus("mentor")
         stages: list[Solution] = []
         min_pairs = None
+        start = getattr(warm, "_engine", None) if warm is not None else None
+        warm_pairs = None
+        if warm is not None and getattr(warm, "_chosen", None) is not None:
+            warm_pairs = np.setdiff1d(warm._chosen, fixed)
+            warm_pairs = warm_pairs[usable[warm_pairs]]
+        side = bool(s.fairness) or bool(s.mix)
+        if lexicographic and not side:  # most pairs first as one solve: a pair bonus larger than any total fit
+            sol = self._most_pairs_first(value, usable, fixed, caps, used, tiers, s, time_limit, start, warm_pairs)
+            if sol is not None:
+                seconds = time.perf_counter() - t0
+                base = self._model(value, usable, fixed, caps, used, tiers)
+                if figures_only:
+                    return point_result(self, base, sol, [sol], fixed, bonus, tiers, seconds)
+                return build_result(self, s, base, sol, [sol], fixed, usable, caps, bonus, tiers, [], [], {},
+                                    solve_seconds=seconds)
         if lexicographic:  # stage 1: as many pairs as possible (under the hard mix caps too)
             ones = np.ones(g.n) + self.eps * 1e-3
             first = self._model(ones, usable, fixed, caps, used, Tiers())
@@ -147,12 +170,11 @@ class Run:
         # with side constraints to come, the base solve is an LP whose basis the constrained re-solve warm-starts
         base_method = "lp" if (s.fairness or s.mix) else s.solver.method
         sol = solve(base, pool, time_limit=time_limit, threads=s.solver.threads, mip_gap=s.solver.mip_gap,
-                    method=base_method)
+                    method=base_method, start=start if not stages else None, warm_pairs=warm_pairs)
         stages.append(sol)
         groups: list[FairGroup] = []
         mix_info: list = []
         refs: dict[str, float] = {}
-        side = bool(s.fairness) or bool(s.mix)
         if side:
             chosen = np.concatenate([fixed, sol.chosen])
             matchable = self._matchable(usable, fixed)
@@ -182,8 +204,48 @@ class Run:
                 stages.append(sol)
             base = model
         seconds = time.perf_counter() - t0
+        if figures_only:
+            return point_result(self, base, sol, stages, fixed, bonus, tiers, seconds)
         return build_result(self, s, base, sol, stages, fixed, usable, caps, bonus, tiers, groups, mix_info, refs,
                             solve_seconds=seconds)
+
+    def _most_pairs_first(self, value: np.ndarray, usable: np.ndarray, fixed: np.ndarray, caps: Capacity,
+                          used: Capacity, tiers: Tiers, s: MatchSettings, time_limit: float | None,
+                          start: object, warm_pairs: np.ndarray | None) -> Solution | None:
+        """The lexicographic optimum (most pairs, then best fit) as one solve with a large pair bonus B.
+
+        Every solution's value is >= 0 and at most ``top`` (each mentee's room x their best pair
+        value, summed), so with B > top a solution with more pairs is always worth more. The
+        answer x (k pairs) is certified from the bonus solve's bound U: any solution with k
+        pairs is worth at most U - B k, and none has k + 1 pairs because U - B k < B. None
+        when that check fails (the two-stage path then answers).
+        """
+        g = self.graph
+        idx = np.flatnonzero(usable)
+        if len(idx) == 0:
+            return None
+        best = np.zeros(g.people.n)
+        np.maximum.at(best, g.e[idx], np.maximum(value[idx], 0.0))
+        room = np.maximum(caps.mentee - used.mentee, 0)
+        top = float(np.dot(best, room))
+        big = 2.0 * top + 1.0
+        model = self._model(value + big, usable, fixed, caps, used, tiers)
+        # CBC's gap is relative to the bonus objective: shrink it so that it stays within mip_gap of the fit
+        gap = s.solver.mip_gap / (1.0 + 2.0 * float(room.sum()))
+        sol = solve(model, g.pool, time_limit=time_limit, threads=s.solver.threads, mip_gap=gap,
+                    method=s.solver.method, start=start, warm_pairs=warm_pairs)
+        k = len(sol.chosen)
+        fit_bound = sol.bound - big * k
+        if sol.status != "optimal" or not fit_bound < big:
+            return None
+        fit = sol.value - big * k
+        if fit_bound - fit > s.solver.mip_gap * max(abs(fit_bound), 1e-12):
+            return None
+        cert = (f"{sol.certificate}; most pairs first as one solve: a bonus of {big:.6g} per pair (more than any "
+                f"total fit) gives {k:,} pairs, the most possible (the bound leaves less than one bonus for "
+                f"another pair), and the best fit among them: fit {fit:.6f} <= {fit_bound:.6f}")
+        return Solution(sol.chosen, sol.aux, fit, max(fit_bound, fit), sol.status, sol.method, cert, sol.lp_rounds,
+                        sol.lp_columns, sol.ilp_columns, sol.seconds, sol.pool, sol.engine)
 
     def _model(self, value: np.ndarray, usable: np.ndarray, fixed: np.ndarray, caps: Capacity, used: Capacity,
                tiers: Tiers, min_pairs: int | None = None) -> LinearModel:

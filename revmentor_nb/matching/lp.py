@@ -85,6 +85,16 @@ class ScipyLP:
         self.model = model
         return self
 
+    def fits(self, model: "LinearModel") -> bool:
+        """Whether ``model`` has this LP's rows and auxiliaries (scipy re-solves afresh anyway)."""
+        return model.n_rows == self.model.n_rows and len(model.aux_lb) == len(self.model.aux_lb)
+
+    def rebase(self, model: "LinearModel") -> "ScipyLP":
+        """The same columns under a same-shaped model (other values, locks or forbidden pairs)."""
+        self.model = model
+        self.idx = self.idx[model.usable[self.idx]]
+        return self
+
     def solve(self) -> LPSolution:
         """Solve the LP on the current columns."""
         from scipy.optimize import linprog
@@ -212,6 +222,47 @@ class HighsLP:
         self.n_aux = len(model.aux_lb)
         self._first = False
         self._added = len(self.idx)  # force dual simplex: the old basis is dual feasible
+        return self
+
+    def fits(self, model: "LinearModel") -> bool:
+        """Whether ``model`` has this LP's rows and auxiliary columns (same shape: only values and bounds differ)."""
+        if model.n_rows != self.n_rows or len(model.aux_lb) != self.n_aux:
+            return False
+        mine = self.model.aux_entries
+        theirs = model.aux_entries
+        return len(mine) == len(theirs) and all(
+            np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) and np.array_equal(a[2], b[2])
+            for a, b in zip(mine, theirs))
+
+    def rebase(self, model: "LinearModel") -> "HighsLP":
+        """Carry this LP (and its basis) over to a same-shaped model: new costs, right-hand sides and column bounds.
+
+        A trade-off point (other pair values), a lock or a forbidden pair changes only these,
+        so the next solve starts from the last basis (primal simplex after a cost change, dual
+        after a bound change) instead of from scratch. Columns the new model may not use get
+        the upper bound 0; locked columns are on the right-hand side, as in a cold build.
+        """
+        inf = highspy.kHighsInf
+        h = self.h
+        k = len(self.idx)
+        ub = np.where(model.usable[self.idx], 1.0, 0.0)
+        old_rhs = self.model.fixed_rhs()
+        rhs = model.fixed_rhs()
+        # bounds moved (a lock, a forbid): the old basis stays dual feasible -> dual simplex;
+        # only costs moved (a trade-off point): it stays primal feasible -> primal simplex
+        bounds_moved = not (np.array_equal(old_rhs, rhs) and np.array_equal(self.model.usable[self.idx], ub > 0))
+        h.changeColsBounds(k, self.x_pos.astype(np.int32), np.zeros(k), ub)
+        h.changeColsCost(k, self.x_pos.astype(np.int32), -model.value[self.idx])
+        if self.n_aux:
+            aux_ub = np.asarray(model.aux_ub, dtype=float)
+            h.changeColsBounds(self.n_aux, self.aux_pos.astype(np.int32), np.asarray(model.aux_lb, dtype=float),
+                               np.where(np.isinf(aux_ub), inf, aux_ub))
+            h.changeColsCost(self.n_aux, self.aux_pos.astype(np.int32), -np.asarray(model.aux_obj, dtype=float))
+        eq = np.asarray(model.eq, dtype=bool)
+        h.changeRowsBounds(self.n_rows, np.arange(self.n_rows, dtype=np.int32), np.where(eq, rhs, -inf), rhs)
+        self.model = model
+        self._first = False
+        self._added = len(self.idx) if bounds_moved else 0
         return self
 
     def solve(self) -> LPSolution:

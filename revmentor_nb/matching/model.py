@@ -208,7 +208,7 @@ class Solution:
     value: float  # model objective of the free part (value x + aux obj)
     bound: float  # upper bound on the model objective over all candidates
     status: str  # "optimal" or "time_limit"
-    method: str  # "lp" (integral LP, fast path), "ilp-cbc", "empty"
+    method: str  # "assignment", "flow", "lp" (integral LP), "ilp-cbc", "empty"
     certificate: str
     lp_rounds: int = 0
     lp_columns: int = 0

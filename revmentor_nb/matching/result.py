@@ -58,6 +58,7 @@ class MatchResult:
     _chosen: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
     _usable: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
     _fixed: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    _engine: Any = field(default=None, repr=False, compare=False)  # the LP engine, to warm-start a re-solve
 
     # ------------------------------------------------------------------ views
 
@@ -145,15 +146,66 @@ class MatchResult:
             if (str(a), str(b)) not in have:
                 locks.append((None, str(a), str(b)))
         new = replace(run, locks=locks, forbid=list(run.forbid) + [(str(a), str(b)) for a, b in forbid])
-        res = new.solve(time_limit=time_limit)
+        res = new.solve(time_limit=time_limit, warm=self)  # starts from this match's LP basis and pairs
         object.__setattr__(res, "seconds", time.perf_counter() - t0)
         return res
 
     def tradeoff(self, points: int = 11) -> pd.DataFrame:
-        """Pairs matched and total fit across the most-pairs setting, reusing this run's graph."""
+        """Pairs matched and total fit across the most-pairs setting, reusing this run's graph (warm-started from it)."""
         from revmentor_nb.matching.tradeoff_curve import tradeoff_run
 
-        return tradeoff_run(self._run, points)
+        return tradeoff_run(self._run, points, start=self)
+
+
+@dataclass(frozen=True)
+class PointResult:
+    """One solve reduced to its figures (a trade-off point): no pairs table, reasons or audit.
+
+    Carries what a warm start needs (``_engine``, ``_chosen``), like a MatchResult.
+    """
+
+    n_pairs: int
+    total_fit: float
+    objective: float
+    bound: float
+    gap: float
+    status: str
+    method: str
+    seconds: float
+    _chosen: np.ndarray = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    _engine: Any = field(default=None, repr=False, compare=False)
+
+
+def certified_objective(run: "Run", model: "LinearModel", sol: "Solution", fixed: np.ndarray, bonus: float,
+                        tiers: "Tiers") -> tuple[float, float, float]:
+    """(objective, bound, gap) of a solve, locks included: score + pair bonus + tiers (+ any shortfall penalty)."""
+    g = run.graph
+    n = g.people.n
+    chosen = np.concatenate([fixed, sol.chosen]).astype(np.int64)
+    penalty = 0.0
+    if len(model.aux_obj) and len(sol.aux):
+        weights = np.asarray(model.aux_obj, dtype=np.float64).copy()
+        weights[np.asarray(model.tier_aux, dtype=np.int64)] = 0.0  # tiers are counted from the pairs below
+        penalty = float(np.dot(weights, sol.aux))
+
+    def tier_value(idx: np.ndarray) -> float:
+        return (tiers.value(np.bincount(g.e[idx], minlength=n), "mentee")
+                + tiers.value(np.bincount(g.m[idx], minlength=n), "mentor"))
+
+    objective = float(g.score[chosen].sum() + bonus * len(chosen) + tier_value(chosen) + penalty)
+    fixed_value = float(g.score[fixed].sum() + bonus * len(fixed) + tier_value(fixed))
+    bound = max(objective, float(sol.bound + fixed_value))
+    gap = (bound - objective) / max(abs(bound), 1e-12) if bound else 0.0
+    return objective, bound, float(gap)
+
+
+def point_result(run: "Run", model: "LinearModel", sol: "Solution", stages: list["Solution"], fixed: np.ndarray,
+                 bonus: float, tiers: "Tiers", solve_seconds: float) -> PointResult:
+    """The figures of a solve without the tables (for the trade-off curve)."""
+    chosen = np.sort(np.concatenate([fixed, sol.chosen]).astype(np.int64))
+    objective, bound, gap = certified_objective(run, model, sol, fixed, bonus, tiers)
+    return PointResult(len(chosen), float(run.graph.score[chosen].sum()), objective, bound, gap, sol.status,
+                       "+".join(st.method for st in stages), solve_seconds, chosen, sol.engine)
 
 
 def build_result(run: "Run", s: MatchSettings, model: "LinearModel", sol: "Solution", stages: list["Solution"],
@@ -176,21 +228,7 @@ def build_result(run: "Run", s: MatchSettings, model: "LinearModel", sol: "Solut
     pairs["shared_topics"] = [people.shared_items(int(a), int(b), "offers", "wants") for a, b in zip(g.m[chosen], g.e[chosen])]
     pairs["locked"] = locked[chosen]
     pairs = pairs.sort_values(["mentor_id", "mentee_id"], kind="stable").reset_index(drop=True)
-    penalty = 0.0
-    if len(model.aux_obj) and len(sol.aux):
-        weights = np.asarray(model.aux_obj, dtype=np.float64).copy()
-        weights[np.asarray(model.tier_aux, dtype=np.int64)] = 0.0  # tiers are counted from the pairs below
-        penalty = float(np.dot(weights, sol.aux))
-    n = people.n
-
-    def tier_value(idx: np.ndarray) -> float:
-        return (tiers.value(np.bincount(g.e[idx], minlength=n), "mentee")
-                + tiers.value(np.bincount(g.m[idx], minlength=n), "mentor"))
-
-    objective = float(g.score[chosen].sum() + bonus * len(chosen) + tier_value(chosen) + penalty)
-    fixed_value = float(g.score[fixed].sum() + bonus * len(fixed) + tier_value(fixed))
-    bound = max(objective, float(sol.bound + fixed_value))
-    gap = (bound - objective) / max(abs(bound), 1e-12) if bound else 0.0
+    objective, bound, gap = certified_objective(run, model, sol, fixed, bonus, tiers)
     unmatched = explain(g, chosen, usable, fixed, caps, side_constraints=bool(groups or mix_info),
                         most_pairs=s.most_pairs)
     relaxed = relaxed_table(run, chosen, fixed)
@@ -215,7 +253,7 @@ def build_result(run: "Run", s: MatchSettings, model: "LinearModel", sol: "Solut
         gap=float(gap), seconds=solve_seconds, data_hash=hash_, settings=s.model_copy(deep=True), method=method,
         certificate=sol.certificate, pair_bonus=bonus, fairness=fairness, notes=tuple(run.notes), timings=timings,
         tier_step=tiers.step if (tiers.top_mentee > 1 or tiers.top_mentor > 1) else 0.0, relaxed=relaxed,
-        _run=run, _chosen=chosen, _usable=usable, _fixed=fixed,
+        _run=run, _chosen=chosen, _usable=usable, _fixed=fixed, _engine=sol.engine,
     )
 
 

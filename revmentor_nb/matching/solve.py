@@ -9,6 +9,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
+from revmentor_nb.matching.assignment import is_assignment, solve_assignment
 from revmentor_nb.matching.flow import is_network, solve_flow
 from revmentor_nb.matching.lp import LPInfeasible
 from revmentor_nb.matching.lp import engine as lp_engine
@@ -113,11 +114,19 @@ def _milp(model: LinearModel, idx: np.ndarray, A: sp.csr_matrix, rhs: np.ndarray
 
 
 def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = None, threads: int = 1,
-          max_rounds: int = 30, mip_gap: float = 1e-5, warm: object = None, method: str = "auto") -> Solution:
+          max_rounds: int = 30, mip_gap: float = 1e-5, warm: object = None, method: str = "auto",
+          warm_pairs: np.ndarray | None = None, start: object = None) -> Solution:
     """The model's optimum over all usable candidates, with its certificate (see module doc).
 
-    ``method``: "auto" solves a pure network model (no side rows) as a min-cost flow when
-    OR-tools is installed, everything else by LP column generation (+ CBC); "lp" forces the latter.
+    ``method``: "auto" solves a bare assignment (mentees once, no tiers, no side rows) by the
+    pooled assignment of ``matching.assignment``, any other pure network model (capacities and
+    tiers) as a min-cost flow when OR-tools is installed, everything else by LP column
+    generation (+ CBC); "assignment", "flow" and "lp" force a path (a model that is not of
+    that shape falls through to the next). ``warm_pairs``: an earlier solution's pairs, a
+    hint for the assignment path's first pool; ``start``: the LP engine of an earlier solve
+    of a same-shaped model (another trade-off point, a lock or a forbid), re-based onto this
+    one so column generation starts from its columns and basis. Neither changes the answer
+    or its certificate, only the time to reach it.
     """
     t0 = time.perf_counter()
     secs: dict[str, float] = {}
@@ -126,6 +135,10 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
     if len(usable) == 0 and n_aux == 0:
         return Solution(np.zeros(0, np.int64), np.zeros(0), 0.0, 0.0, "optimal", "empty",
                         "no candidate pair is left to choose", seconds={"lp": 0.0})
+    if method in ("auto", "assignment") and is_assignment(model):  # mentees once, no tiers: pooled assignment
+        sol = solve_assignment(model, pool, warm=warm_pairs)
+        if sol is not None:
+            return sol
     if method != "lp" and is_network(model):  # a bipartite b-matching with tiers: exact min-cost flow
         sol = solve_flow(model)
         if sol is not None:
@@ -146,6 +159,18 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
             eng = warm.extend(model)
             in_pool[:] = False
             in_pool[eng.idx] = True
+        elif start is not None and start.fits(model):  # an earlier same-shaped LP: new costs and bounds
+            eng = start.rebase(model)
+            in_pool[:] = False
+            in_pool[eng.idx] = True
+            extra = np.zeros(len(model.value), dtype=bool)
+            if warm_pairs is not None:
+                extra[warm_pairs] = True
+            new = np.flatnonzero(extra & model.usable & ~in_pool)
+            in_pool &= model.usable
+            if len(new):
+                eng.add(new)
+                in_pool[new] = True
         else:
             eng = lp_engine(model, np.flatnonzero(in_pool), threads)
         while True:

@@ -7,6 +7,9 @@ from revmentor_nb._lazy import lazy
 _EXPORTS = {
     "pseudonyms": "revmentor_nb.privacy.pseudonyms",
     "suppression": "revmentor_nb.privacy.suppression",
+    "cells": "revmentor_nb.privacy.cells",
+    "report_frame": "revmentor_nb.privacy.report_frame",
+    "for_report": "revmentor_nb.privacy.report_frame",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -33,6 +35,15 @@ def pseudonymise(frame: pd.DataFrame, id_columns: list[str], salt: str = "") -> 
         if col in out:
             out[col] = out[col].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else pseudonym(str(v), salt))
     return out
+
+
+def scrub_ids(texts: pd.Series, ids: Sequence[str], salt: str = "") -> pd.Series:
+    """Each person id inside free text (e.g. an unmatched reason naming who went where) replaced by its pseudonym."""
+    known = sorted({str(i) for i in ids if str(i)}, key=len, reverse=True)
+    if not known:
+        return texts
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, known)) + r")(?![\w-])")
+    return texts.fillna("").astype(str).map(lambda t: pattern.sub(lambda m: pseudonym(m.group(1), salt), t))
 
 
 def suppress_small_groups(table: pd.DataFrame, count_column: str, k: int, value_columns: list[str] | None = None) -> pd.DataFrame:

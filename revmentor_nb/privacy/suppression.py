@@ -19,10 +19,17 @@ import pandas as pd
 def _complete_partition(counts: pd.Series, small: pd.Series, k: int) -> pd.Series:
     """Add the next-smallest parts until the hidden parts hold at least k people (or all are hidden).
 
-    Hidden parts of zero people reveal nothing, so they need no company.
+    Hidden parts of zero people reveal nothing, so they need no company. Nor may the markers give a part
+    away: parts shown ``< k`` whose hidden total is m * (k - 1) or more would each be exactly k - 1.
     """
     small = small.copy()
-    while 0 < counts[small].fillna(0).sum() < k and not small.all():
+
+    def exposed() -> bool:
+        hidden = counts[small].fillna(0)
+        total = hidden.sum()
+        return 0 < total < k or (bool(len(hidden)) and (hidden < k).all() and total >= len(hidden) * (k - 1))
+
+    while exposed() and not small.all():
         small[counts[~small].astype(float).idxmin()] = True
     return small
 
@@ -56,10 +63,13 @@ def suppress(table: pd.DataFrame, k: int, count: str, values: Sequence[str] | No
             small.loc[part.index] = _complete_partition(counts.loc[part.index], small.loc[part.index], k)
     blank = list(values) if values is not None else [
         c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])]
+    marks = {col: {label: small_marker(k) if n < k else HIDDEN_MARKER
+                   for label, n, hide in zip(out.index, pd.to_numeric(out[col], errors="coerce").fillna(0), small) if hide}
+             for col in dict.fromkeys([count, *extra_counts])}
     for col in dict.fromkeys([count, *extra_counts, *([parent] if parent else []), *blank]):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~small.to_numpy())
     out["suppressed"] = small.to_numpy()
-    return out
+    return mark_hidden(out, marks)
 
 
 def blank_where(table: pd.DataFrame, count: str, columns: Sequence[str], k: int) -> pd.DataFrame:
@@ -71,33 +81,63 @@ def blank_where(table: pd.DataFrame, count: str, columns: Sequence[str], k: int)
     return out
 
 
+def small_marker(k: int) -> str:
+    """How a table shows a hidden count of fewer than k people (0 included): ``< 5``."""
+    return f"< {k}"
+
+
+HIDDEN_MARKER = "hidden"  # a count of k or more hidden so that a small one cannot be worked out
+
+
+def mark_hidden(frame: pd.DataFrame, marks: dict[str, dict[object, str]]) -> pd.DataFrame:
+    """Record in ``frame.attrs["hidden"]`` which blank cells are suppressed and how to show them (column -> row -> text)."""
+    merged = {c: dict(v) for c, v in frame.attrs.get("hidden", {}).items()}
+    for col, cells in marks.items():
+        merged.setdefault(col, {}).update(cells)
+    frame.attrs["hidden"] = merged
+    return frame
+
+
 def suppress_cells(table: pd.DataFrame, parts: Sequence[str], k: int, total: str | None = None,
-                   follow: dict[str, str] | None = None) -> pd.DataFrame:
-    """Blank single counts of 1..k-1 people in a frequency table whose rows are shown (e.g. grade x eligibility).
+                   follow: dict[str, str] | None = None, column_totals: Sequence[str] = (),
+                   whole_published: bool = True) -> pd.DataFrame:
+    """Hide the small counts of a frequency table (e.g. sign-ups by grade and eligibility) and the fewest others.
 
     ``parts`` are count columns breaking down each row's ``total`` (they may overlap, e.g. people
-    eligible on both sides). A hidden part would be the row total minus the shown parts, so the
-    next-smallest non-zero parts of the row are hidden with it until that difference is at least k
-    (or every non-zero part is hidden). ``follow`` maps a figure to the part it derives from (e.g.
-    a mentor's places from the mentors): it is blank wherever that part is. Zero counts stay shown.
+    eligible on both sides). A count of 1..k-1 people, and every count of a row about fewer than k
+    people, is hidden (shown ``< k``); complementary cells are chosen so that no hidden count can be
+    worked out or shown small from the row totals, the published grand total (``whole_published``)
+    and the part columns whose totals are published elsewhere (``column_totals``), hiding a row total
+    rather than a large part where that protects (``cells.choose_hidden``; shown ``hidden``).
+    ``follow`` maps a figure to the part it derives from (e.g. a mentor's places from the mentors):
+    it is blank wherever that part is. Zero counts stay shown. ``attrs["hidden"]`` holds the markers.
     """
+    from revmentor_nb.privacy.cells import CellTable, choose_hidden
+
     out = table.copy()
     counts = out[list(parts)].apply(pd.to_numeric, errors="coerce").astype(float)
-    hidden = (counts > 0) & (counts < k)
-    if total is not None:
-        totals = pd.to_numeric(out[total], errors="coerce").astype(float)
-        for i in out.index[hidden.any(axis=1).to_numpy()]:
-            row, mask = counts.loc[i], hidden.loc[i].copy()
-            # what a reader can work out: the total minus the shown parts (parts may overlap, so count it
-            # only as a bound) -- keep hiding until it is k or more, or nothing non-zero is left to hide
-            while totals[i] - row[~mask].fillna(0).sum() < k and ((row > 0) & ~mask).any():
-                mask[row[(row > 0) & ~mask].idxmin()] = True
-            hidden.loc[i] = mask
-    for col in parts:
-        out[col] = counts[col].where(~hidden[col])
-    for col, source in (follow or {}).items():
-        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(out[source].notna())
-    return out
+    if counts.isna().any().any():
+        raise ValueError("suppress_cells needs every count; blank cells were found in " + ", ".join(
+            c for c in parts if counts[c].isna().any()))
+    totals = pd.to_numeric(out[total], errors="coerce").astype(float).fillna(0).to_numpy() if total else None
+    cell_table = CellTable(counts.to_numpy(), totals, {list(parts).index(c): float(counts[c].sum()) for c in column_totals},
+                           whole_published)
+    hidden, small = choose_hidden(cell_table, k)
+    R, P = cell_table.n_rows, cell_table.n_parts
+    columns = list(parts) + ([total] if total else [])
+    marks: dict[str, dict[object, str]] = {}
+    for j, col in enumerate(columns):
+        idx = [r * P + j for r in range(R)] if j < P else [R * P + r for r in range(R)]
+        mask = hidden[idx]
+        source = counts[col] if j < P else pd.Series(totals, index=out.index)
+        out[col] = source.where(~mask)
+        marks[col] = {label: small_marker(k) if small[i] else HIDDEN_MARKER
+                      for label, i, m in zip(out.index, idx, mask) if m}
+    for col, src in (follow or {}).items():
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(out[src].notna())
+        figure = pd.to_numeric(table[col], errors="coerce").fillna(0)
+        marks[col] = {label: small_marker(k) if figure[label] < k else HIDDEN_MARKER for label in marks.get(src, {})}
+    return mark_hidden(out, marks)
 
 
 ANSWER_FILES = ("checkins", "assessments")
@@ -113,4 +153,7 @@ def imports_for_report(imports: pd.DataFrame) -> pd.DataFrame:
     out = imports.copy()
     out["rows"] = pd.Series([None if kind in ANSWER_FILES else rows for kind, rows in zip(out["kind"], out["rows"])],
                             index=out.index, dtype=object)
+    if out["kind"].isin(ANSWER_FILES).any():
+        out.attrs["notes"] = {"rows": "rows: not given for check-ins and assessments (one row per answer; with the "
+                                      "groups the report shows, the total could reveal a suppressed group)."}
     return out

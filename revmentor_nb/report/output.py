@@ -1,17 +1,33 @@
 """How notebooks show things, the same way interactively and in a headless report."""
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 from IPython.display import HTML, display
 
 from revmentor_nb.report.tables import table_html
 
+SVG = "image/svg+xml"
+
+
+def _described_svg(spec: dict[str, Any], **_: Any) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Altair renderer for reports: offline SVG carrying the chart's description (image alt text, SVG title)."""
+    from revmentor_nb.report.charts.base import with_description
+    import vl_convert as vlc
+
+    description = str(spec.get("description", ""))
+    return {SVG: with_description(vlc.vegalite_to_svg(spec), description)}, {SVG: {"alt": description}}
+
+
+alt.renderers.register("revmentor-svg", _described_svg)
+
 
 def setup_output(interactive: bool) -> None:
     """Headless runs render charts as inline SVG (reports open offline); JupyterLab keeps live charts."""
     alt.data_transformers.disable_max_rows()
-    alt.renderers.enable("default" if interactive else "svg")
+    alt.renderers.enable("default" if interactive else "revmentor-svg")
 
 
 def table_block(frame: pd.DataFrame, caption: str = "", max_rows: int = 30) -> str:

@@ -22,6 +22,7 @@ import pandas as pd
 from revmentor_nb.design.agreement import agreement_template, fill_agreement
 from revmentor_nb.io.export import write_csv, write_xlsx
 from revmentor_nb.io.markdown import to_html as markdown_to_html
+from revmentor_nb.privacy.pseudonyms import scrub_ids  # noqa: F401  (kept here for callers of review.handover)
 
 if TYPE_CHECKING:
     from revmentor_nb.design.program import ProgramDesign
@@ -117,17 +118,6 @@ def unmatched_table(unmatched: pd.DataFrame, participants: pd.DataFrame | None =
     return out
 
 
-def scrub_ids(texts: pd.Series, ids: Sequence[str], salt: str = "") -> pd.Series:
-    """Each person id inside free text (e.g. an unmatched reason naming who went where) replaced by its pseudonym."""
-    from revmentor_nb.privacy.pseudonyms import pseudonym
-
-    known = sorted({str(i) for i in ids if str(i)}, key=len, reverse=True)
-    if not known:
-        return texts
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, known)) + r")(?![\w-])")
-    return texts.fillna("").astype(str).map(lambda t: pattern.sub(lambda m: pseudonym(m.group(1), salt), t))
-
-
 def report_unmatched(unmatched: pd.DataFrame, participants: pd.DataFrame | None = None, *, names: bool = False,
                      salt: str = "") -> pd.DataFrame:
     """The unmatched table for a report: pseudonymous ids (in the reasons too) and no names unless ``names``."""
@@ -135,11 +125,9 @@ def report_unmatched(unmatched: pd.DataFrame, participants: pd.DataFrame | None 
     if names:
         return table
     ids = list(participants["person_id"].astype(str)) if participants is not None else list(table["person_id"])
-    from revmentor_nb.privacy.pseudonyms import pseudonymise
+    from revmentor_nb.privacy.report_frame import for_report
 
-    out = pseudonymise(table, ["person_id"], salt)
-    out["reason"] = scrub_ids(out["reason"], ids, salt).to_numpy()
-    return out
+    return for_report(table, salt=salt, scrub=["reason"], known_ids=ids)
 
 
 def safe_name(text: str) -> str:

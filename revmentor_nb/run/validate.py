@@ -16,6 +16,7 @@ from revmentor_nb.errors import InputError, ProblemLog, format_problems
 from revmentor_nb.io import read as tables
 from revmentor_nb.io.contract import KINDS
 from revmentor_nb.io.load import load, load_roster
+from revmentor_nb.io.markdown import plural
 from revmentor_nb.io.mentor_match import (
     CIVIL_SERVICE_GRADES,
     DEFAULT_CAPACITY,
@@ -77,12 +78,12 @@ def role_counts(frame: pd.DataFrame) -> dict[str, int]:
 
 def summary(kind: str, frame: pd.DataFrame, name: str) -> str:
     """One line saying what a valid file holds."""
-    parts = [f"{len(frame)} row{'s' if len(frame) != 1 else ''}"]
+    parts = [plural(len(frame), "row")]
     if kind == "participants":
         counts = role_counts(frame)
-        parts += [f"{counts['mentor']} mentors", f"{counts['mentee']} mentees", f"{counts['either']} either"]
+        parts += [plural(counts["mentor"], "mentor"), plural(counts["mentee"], "mentee"), f"{counts['either']} either"]
     elif kind == "roster":
-        parts.append(f"{frame['department'].nunique()} departments")
+        parts.append(plural(frame["department"].nunique(), "department"))
     blank = len(frame.attrs.get("blank_rows", []))
     tail = f" ({blank} blank row{'s' if blank != 1 else ''} skipped)" if blank else ""
     return f"{name}: {', '.join(parts)} — valid{tail}"
@@ -119,7 +120,7 @@ def mentor_match_summary(frame: pd.DataFrame, name: str) -> str:
     n = mentor_match_counts(frame)
     blank = sum(len(rows) for rows in frame.attrs.get("blank_rows", {}).values())
     tail = f" ({blank} blank row{'s' if blank != 1 else ''} skipped)" if blank else ""
-    return (f"{name}: {n['mentors']} mentors, {n['mentees']} mentees, {n['both_role']} both-role, "
+    return (f"{name}: {plural(n['mentors'], 'mentor')}, {plural(n['mentees'], 'mentee')}, {n['both_role']} both-role, "
             f"{n['opted_in']} opted in to identity matching — valid{tail}")
 
 

@@ -1,38 +1,75 @@
-"""What every stage's charts share: the width, the programme timeline, a bar per category, and SVG rendering."""
+"""What every stage's charts share: the width, the palette, the programme timeline, a bar per category, and SVG.
+
+Every chart carries a one-sentence Vega-Lite ``description`` (the alternative text of its image in a
+report; a ``<title>``/``<desc>`` in its SVG). Statuses use the Okabe-Ito colour-blind-safe palette and a
+second channel (a shape per status), so no reader depends on telling red from green.
+"""
 from __future__ import annotations
 
+import html
 from datetime import date
 
 import altair as alt
 import pandas as pd
 
 WIDTH = 520
+# Okabe & Ito (2008): distinguishable with every common colour-vision deficiency
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000", "#999999"]
+GOOD, WATCH, BAD, GREY, OTHER = "#009E73", "#E69F00", "#D55E00", "#999999", "#0072B2"
+SHAPES = {"good": "circle", "watch": "triangle-up", "bad": "cross", "grey": "square", "other": "diamond"}
+
+
+def status_scales(domain: list[str], kinds: list[str]) -> tuple[alt.Scale, alt.Scale]:
+    """Colour and shape scales for statuses; ``kinds`` says which of good/watch/bad/grey/other each one is."""
+    colour = {"good": GOOD, "watch": WATCH, "bad": BAD, "grey": GREY, "other": OTHER}
+    return (alt.Scale(domain=domain, range=[colour[k] for k in kinds]),
+            alt.Scale(domain=domain, range=[SHAPES[k] for k in kinds]))
+
+
+def date_order(plan: pd.DataFrame, label: str = "stage", start: str = "start") -> list[str]:
+    """The labels of a plan in date order (earliest start first), for a time chart's category axis."""
+    return list(dict.fromkeys(plan.sort_values(start, kind="stable")[label].astype(str)))
 
 
 def timeline(plan: pd.DataFrame, today: date | None = None) -> alt.Chart:
-    """The communication plan as a Gantt chart, today marked when given."""
+    """The communication plan as a Gantt chart, stages in date order, today marked when given."""
+    order = date_order(plan)
     bars = alt.Chart(plan).mark_bar(cornerRadius=3).encode(
         x=alt.X("start:T", title=None), x2="end:T",
-        y=alt.Y("stage:N", sort=list(plan["stage"]), title=None),
-        color=alt.Color("audience:N", legend=alt.Legend(orient="bottom", columns=2)),
+        y=alt.Y("stage:N", sort=order, scale=alt.Scale(domain=order), title=None),
+        color=alt.Color("audience:N", scale=alt.Scale(range=OKABE_ITO), legend=alt.Legend(orient="bottom", columns=2)),
         tooltip=["stage", "audience", "purpose", "start:T", "end:T"],
-    ).properties(width=WIDTH, title="Programme timeline and communication plan")
+    ).properties(width=WIDTH, title="Programme timeline and communication plan",
+                 description="A Gantt chart of the programme's stages in date order, one bar per stage from its start "
+                             "to its end, coloured by the audience it addresses.")
     if today is None:
         return bars
-    rule = alt.Chart(pd.DataFrame({"today": [pd.Timestamp(today)]})).mark_rule(color="red").encode(x="today:T")
-    return bars + rule
+    rule = alt.Chart(pd.DataFrame({"today": [pd.Timestamp(today)]})).mark_rule(color=BAD).encode(x="today:T")
+    return (bars + rule).properties(description=bars.description)
 
 
-def counts(table: pd.DataFrame, category: str, value: str, title: str) -> alt.Chart:
-    """A horizontal bar per category (e.g. unmatched reasons, pair statuses)."""
-    return alt.Chart(table).mark_bar().encode(
+def counts(table: pd.DataFrame, category: str, value: str, title: str, description: str | None = None) -> alt.Chart:
+    """A horizontal bar per category (e.g. unmatched reasons, pair statuses), longest first."""
+    return alt.Chart(table).mark_bar(color=OTHER).encode(
         y=alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=380)),
         x=alt.X(f"{value}:Q", title=value), tooltip=[category, value],
-    ).properties(width=WIDTH, title=title)
+    ).properties(width=WIDTH, title=title,
+                 description=description or f"A bar chart of the number of {value} for each {category}, longest first.")
+
+
+def with_description(svg: str, description: str) -> str:
+    """The SVG with its description as ``<title>`` and ``<desc>`` (what assistive technology reads)."""
+    if not description or "<desc>" in svg:
+        return svg
+    text = html.escape(description)
+    head_end = svg.index(">", svg.index("<svg")) + 1
+    root = svg[:head_end].replace("<svg ", '<svg role="img" ', 1)
+    return f"{root}<title>{text}</title><desc>{text}</desc>{svg[head_end:]}"
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> str:
     """An altair chart as inline SVG markup, rendered offline by vl-convert (no Vega JavaScript needed)."""
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(chart.to_dict())
+    spec = chart.to_dict()
+    return with_description(vlc.vegalite_to_svg(spec), str(spec.get("description", "")))

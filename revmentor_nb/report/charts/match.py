@@ -4,14 +4,17 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from revmentor_nb.report.charts.base import WIDTH, timeline  # noqa: F401
+from revmentor_nb.report.charts.base import BAD, OKABE_ITO, WIDTH, timeline  # noqa: F401
+
+MIN_POINTS = 5  # distinct solutions a trade-off curve should show, or say why it cannot
 
 
 def score_distribution(pairs: pd.DataFrame) -> alt.Chart:
     """How good the matches are: the distribution of pair scores."""
     return alt.Chart(pairs).mark_bar().encode(
         x=alt.X("score:Q", bin=alt.Bin(maxbins=20), title="pair score"), y=alt.Y("count():Q", title="pairs"),
-    ).properties(width=WIDTH, height=220, title="Score of each pair")
+    ).properties(width=WIDTH, height=220, title="Score of each pair",
+                 description="A histogram of the pairs' scores: how many pairs fall in each band of score.")
 
 
 def fairness(audit_long: pd.DataFrame, metric: str = "match_rate") -> alt.Chart:
@@ -20,10 +23,13 @@ def fairness(audit_long: pd.DataFrame, metric: str = "match_rate") -> alt.Chart:
     title = {"match_rate": "Match rate by group", "mean_fit": "Mean fit of matched people by group"}.get(metric, metric)
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("value:Q", title=metric.replace("_", " ")), y=alt.Y("group:N", title=None),
-        yOffset="role:N", color=alt.Color("role:N", legend=alt.Legend(orient="bottom")),
+        yOffset="role:N", color=alt.Color("role:N", scale=alt.Scale(range=OKABE_ITO), legend=alt.Legend(orient="bottom")),
         row=alt.Row("dimension:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
         tooltip=["dimension", "role", "group", alt.Tooltip("value:Q", format=".2f")],
-    ).properties(width=WIDTH - 120, title=title).resolve_scale(y="independent")
+    ).properties(width=WIDTH - 120, title=title,
+                 description=f"Bars of the {metric.replace('_', ' ')} of each group, mentors and mentees side by side, "
+                             "one panel per characteristic; groups under the privacy threshold are not drawn."
+                 ).resolve_scale(y="independent")
 
 
 def tradeoff_curve(curve: pd.DataFrame, current: float | None = None) -> alt.LayerChart:
@@ -45,12 +51,21 @@ def tradeoff_curve(curve: pd.DataFrame, current: float | None = None) -> alt.Lay
         text="settings:N")]
     if current is not None and len(data):
         hit = data[(data["low"] <= current + 1e-9) & (data["high"] >= current - 1e-9)]
-        layers.append(alt.Chart(hit.head(1)).mark_point(size=220, color="red", strokeWidth=2).encode(
+        layers.append(alt.Chart(hit.head(1)).mark_point(size=220, color=BAD, strokeWidth=2).encode(
             x="pairs:Q", y="mean_fit:Q"))
-    title = "Most pairs vs best fit (labels: most-pairs setting; red circle: this run)"
-    if len(data) == 1:
-        title = "Most pairs vs best fit: every setting gives the same pairs here"
-    return alt.layer(*layers).properties(width=WIDTH - 120, height=240, title=title)
+    title = alt.TitleParams("Most pairs vs best fit (labels: most-pairs setting; circled: this run)")
+    if len(data) < MIN_POINTS:
+        tried = f"{len(curve)} settings from {curve['setting'].min():.2f} to {curve['setting'].max():.2f}" if len(curve) \
+            else "no setting"
+        why = (["every setting gives the same pairs: no pair is traded for a better fit,",
+                "so the choice of setting does not matter for these sign-ups."] if len(data) == 1 else
+               [f"only {len(data)} different solutions: the settings within a labelled range",
+                "give the same pairs."] if len(data) else ["the curve has no solution to show."])
+        title = alt.TitleParams("Most pairs vs best fit", subtitle=[f"{tried}:", *why])
+    return alt.layer(*layers).properties(
+        width=WIDTH - 120, height=240, title=title,
+        description="A line of pairs matched against the mean fit of a pair, one point per distinct solution across "
+                    "the most-pairs setting, with this run's setting circled.")
 
 
 def unmatched_reasons(unmatched: pd.DataFrame) -> alt.Chart:
@@ -60,9 +75,11 @@ def unmatched_reasons(unmatched: pd.DataFrame) -> alt.Chart:
     return alt.Chart(table).mark_bar().encode(
         y=alt.Y("cause:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
         x=alt.X("sum(people):Q", title="people"),
-        color=alt.Color("role:N", legend=alt.Legend(orient="bottom")),
+        color=alt.Color("role:N", scale=alt.Scale(range=OKABE_ITO), legend=alt.Legend(orient="bottom")),
         tooltip=["cause", "role", "people"],
-    ).properties(width=WIDTH - 120, title="Unmatched people by reason")
+    ).properties(width=WIDTH - 120, title="Unmatched people by reason",
+                 description="Stacked bars of the people left unmatched for each reason, split by the side they "
+                             "signed up for, most common reason first.")
 
 
 def fairness_audit(audit_long: pd.DataFrame) -> alt.Chart:
@@ -75,9 +92,11 @@ def fairness_audit(audit_long: pd.DataFrame) -> alt.Chart:
     return alt.Chart(data).mark_point(filled=True, size=70).encode(
         x=alt.X("value:Q", title=None, scale=alt.Scale(zero=False)),
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
-        color=alt.Color("role:N", legend=alt.Legend(orient="bottom", title=None)),
+        color=alt.Color("role:N", scale=alt.Scale(range=OKABE_ITO), legend=alt.Legend(orient="bottom", title=None)),
         shape=alt.Shape("role:N", legend=None),
         column=alt.Column("measure:N", title=None, sort=["match rate", "mean fit"]),
         tooltip=["dimension", "group", "role", "measure", alt.Tooltip("value:Q", format=".2f")],
-    ).properties(width=200, title="Fairness audit: match rate and mean fit by group (groups under k not shown)"
+    ).properties(width=200, title="Fairness audit: match rate and mean fit by group (groups under k not shown)",
+                 description="Dots of the match rate and the mean fit of each group, mentors and mentees by colour and "
+                             "shape, one panel per measure; groups under the privacy threshold are not drawn."
                  ).resolve_scale(x="independent")

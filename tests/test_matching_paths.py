@@ -1,0 +1,164 @@
+"""Every solve path reaches the same certified optimum: the pooled assignment (min-cost flow or
+sparse LAPJV inside), the min-cost flow, LP column generation, the independent reference
+(``matching.reference``: numpy scoring + scipy MILP), and the warm-started re-solves
+(trade-off points, rematch) against cold ones. Small civil-service instances drawn from the
+sample (skipped without it) and synthetic programmes."""
+from __future__ import annotations
+
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from revmentor_nb.matching import match, prepare
+from revmentor_nb.matching.assignment import lapjv, prices
+from revmentor_nb.matching.synth import instance
+
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "civil-service-sample"
+FAST = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_PEOPLE: list[pd.DataFrame] = []
+
+
+def sample_people() -> pd.DataFrame:
+    if not SAMPLE.exists():
+        pytest.skip(f"the civil-service sample is not at {SAMPLE}")
+    if not _PEOPLE:
+        from revmentor_nb import read_mentor_match
+
+        _PEOPLE.append(read_mentor_match(SAMPLE / "mentors.csv", SAMPLE / "mentees.csv"))
+    return _PEOPLE[0]
+
+
+def draw(seed: int, n_mentors: int, n_mentees: int, max_cap: int) -> pd.DataFrame:
+    """A random subset of the sample with random capacities (1..max_cap) on both sides."""
+    p = sample_people()
+    rng = np.random.default_rng(seed)
+    mentors = p[p.role == "mentor"].sample(n_mentors, random_state=seed)
+    mentees = p[p.role == "mentee"].sample(n_mentees, random_state=seed + 1)
+    out = pd.concat([mentors, mentees], ignore_index=True)
+    cap = rng.integers(1, max_cap + 1, len(out))
+    out["capacity"] = cap
+    out["mentor_capacity"] = np.where(out.role == "mentor", cap, 0)
+    out["mentee_capacity"] = np.where(out.role == "mentee", cap, 0)
+    return out
+
+
+cs_instances = st.builds(draw, st.integers(0, 10_000), st.integers(1, 25), st.integers(1, 30), st.integers(1, 3))
+BARE = {"preset": "civil-service", "mentee_cap": 1, "tiers": "off"}
+
+
+def _with(settings_: dict, **solver) -> dict:
+    return {**settings_, "solver": solver} if solver else settings_
+
+
+@FAST
+@given(cs_instances, st.sampled_from([0.0, 0.5, 0.9]))
+def test_the_bare_assignment_reaches_the_reference_on_every_path(people, most_pairs):
+    from revmentor_nb.matching.reference import solve_reference
+
+    base = {**BARE, "most_pairs": most_pairs}
+    auto = match(people, settings=base)
+    flow = match(people, settings=_with(base, method="flow"))
+    lp = match(people, settings=_with(base, method="lp"))
+    with mock.patch("revmentor_nb.matching.assignment.network", return_value=None):  # LAPJV inside
+        sparse = match(people, settings=base)
+    ref = solve_reference(people, pair_bonus=auto.pair_bonus, tier_step=0.0, max_per_mentor=3, max_per_mentee=1)
+    assert ref.exact_ilp
+    if auto.n_pairs:
+        assert auto.method == "assignment" and sparse.method == "assignment" and flow.method == "flow"
+        assert "LAPJV" in sparse.certificate
+    for res in (auto, flow, lp, sparse):
+        assert res.status == "optimal" and res.check_validity().empty
+        assert res.objective == pytest.approx(ref.objective, rel=1e-7, abs=1e-7)
+        assert res.bound >= res.objective - 1e-9 and res.gap <= 1e-5
+    assert auto.n_pairs == ref.pairs
+
+
+@FAST
+@given(cs_instances)
+def test_the_civil_service_preset_reaches_the_reference_by_flow_and_lp(people):
+    from revmentor_nb.matching.reference import solve_reference
+
+    flow = match(people, settings={"preset": "civil-service"})
+    lp = match(people, settings=_with({"preset": "civil-service"}, method="lp"))
+    ref = solve_reference(people, pair_bonus=flow.pair_bonus, tier_step=flow.tier_step)
+    for res in (flow, lp):
+        assert res.status == "optimal"
+        assert res.objective == pytest.approx(ref.objective, rel=1e-7, abs=1e-7)
+
+
+small = st.builds(
+    lambda seed, nm, ne, ei, cap: instance(seed, nm, ne, n_either=ei, max_capacity=cap, n_topics=6, n_others=12),
+    st.integers(0, 10_000), st.integers(2, 12), st.integers(2, 14), st.integers(0, 4), st.integers(1, 3),
+)
+
+
+@FAST
+@given(small, st.sampled_from(["mentees", "off"]))
+def test_most_pairs_first_in_one_solve_equals_the_two_stage_solve(inst, tiers):
+    kw = dict(roster=inst.roster, exclusions=inst.exclusions)
+    one = match(inst.participants, **kw, settings={"most_pairs": 1.0, "tiers": tiers})
+    # a mix cap of 100% never binds but is a side constraint, so this takes the two-stage path
+    two = match(inst.participants, **kw, settings={"most_pairs": 1.0, "tiers": tiers,
+                                                   "mix": [{"column": "department", "max_share": 1.0}]})
+    assert one.status == two.status == "optimal"
+    assert "+" in two.method and ("+" not in one.method or not one.n_pairs)
+    assert one.n_pairs == two.n_pairs
+    assert one.objective == pytest.approx(two.objective, rel=1e-6, abs=1e-6)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small, st.sampled_from([{}, BARE]))
+def test_a_warm_started_curve_equals_cold_solves(inst, extra):
+    if extra:
+        people = sample_people().sample(40, random_state=len(inst.participants))
+        run = prepare(people, settings=extra)
+    else:
+        run = prepare(inst.participants, roster=inst.roster, exclusions=inst.exclusions, locks=inst.locks)
+    first = run.solve()
+    curve = first.tradeoff(points=4)
+    for s, obj, status in zip(np.linspace(0.0, 1.0, 4), curve.objective, curve.status):
+        cold = run.solve(most_pairs=float(s))
+        assert status == cold.status == "optimal"
+        assert obj == pytest.approx(cold.objective, rel=1e-7, abs=1e-7)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small, st.data())
+def test_a_warm_started_rematch_equals_a_cold_match(inst, data):
+    p = inst.participants
+    kw = dict(roster=inst.roster, exclusions=inst.exclusions)
+    res = match(p, **kw)
+    cand = res.candidates[~res.candidates.chosen & ~res.candidates.locked]
+    if cand.empty or res.pairs.empty:
+        return
+    lock = cand.iloc[data.draw(st.integers(0, len(cand) - 1))]
+    lock = (str(lock.mentor_id), str(lock.mentee_id))
+    gone = res.pairs[~res.pairs.locked]
+    forbid = [] if gone.empty else [tuple(map(str, gone.iloc[0][["mentor_id", "mentee_id"]]))]
+    forbid = [f for f in forbid if f != lock]
+    warm = res.rematch(lock=[lock], forbid=forbid)
+    ex = pd.concat([inst.exclusions, pd.DataFrame([{"person_a": a, "person_b": b} for a, b in forbid])],
+                   ignore_index=True)
+    locks = pd.DataFrame([lock], columns=["mentor_id", "mentee_id"])
+    cold = match(p, roster=inst.roster, exclusions=ex, locks=locks)
+    assert warm.status == cold.status == "optimal"
+    assert warm.objective == pytest.approx(cold.objective, rel=1e-7, abs=1e-7)
+    assert warm.check_validity().empty
+
+
+def test_a_matching_that_is_not_optimal_gets_no_prices():
+    # two mentees, two mentors: the diagonal is worth 2 + 2, the swap 1 + 1; the swap cannot be certified
+    m = np.array([0, 1, 0, 1])
+    e = np.array([2, 2, 3, 3])
+    w = np.array([2.0, 1.0, 1.0, 2.0])
+    best = lapjv(m, e, w, np.ones(4, dtype=np.int64))
+    assert sorted(w[best]) == [2.0, 2.0]
+    pr = prices(m, e, w, best, 4)
+    assert pr is not None and pr.u.sum() + pr.v.sum() == pytest.approx(4.0)
+    assert np.all(w <= pr.u[e] + pr.v[m] + 1e-12)
+    assert prices(m, e, w, np.array([1, 2]), 4) is None
