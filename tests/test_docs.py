@@ -70,7 +70,7 @@ def test_the_site_builds_strict_and_offline(tmp_path):
                          cwd=REPO, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     site = tmp_path / "site"
-    for page in ("index.html", "stages.html", "reference/program-yaml.html", "scheduling.html", "matching.html",
+    for page in ("index.html", "stages.html", "reference/program-yaml.html", "scheduling.html", "matching.html", "reports.html",
                  "dataframes.html", "architecture.html"):
         text = (site / page).read_text(encoding="utf-8")
         assert 'src="http' not in text and "stylesheet\" href=\"http" not in text, page
