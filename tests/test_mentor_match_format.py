@@ -279,13 +279,15 @@ def mutated(draw, header: list[str], rows: list[list[str]]) -> tuple[list[str], 
     actions = draw(st.lists(st.sampled_from(["cell", "cell", "drop", "repeat", "ragged", "blank"]), max_size=3))
     for action in actions:
         if action == "cell" and rows:
-            rows[draw(st.integers(0, len(rows) - 1))][draw(st.integers(0, len(header) - 1))] = draw(JUNK)
+            row = rows[draw(st.integers(0, len(rows) - 1))]
+            if row:  # a ragged row may be shorter than the header
+                row[draw(st.integers(0, len(row) - 1))] = draw(JUNK)
         elif action == "drop" and len(header) > 1:
             col = draw(st.integers(0, len(header) - 1))
             header, rows = header[:col] + header[col + 1:], [r[:col] + r[col + 1:] for r in rows]
         elif action == "repeat":
             col = draw(st.integers(0, len(header) - 1))
-            header, rows = header + [header[col].upper()], [r + [r[col]] for r in rows]
+            header, rows = header + [header[col].upper()], [r + [r[col] if col < len(r) else ""] for r in rows]
         elif action == "ragged" and rows:
             i = draw(st.integers(0, len(rows) - 1))
             rows[i] = rows[i] + [draw(JUNK)] if draw(st.booleans()) else rows[i][:-1]

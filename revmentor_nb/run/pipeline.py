@@ -208,11 +208,15 @@ def _run_one(ws: Workspace, stage: str, run_dir: Path, run_id: str, parameters: 
         deadline = time.monotonic() + timeout
         limits = {"timeout_func": lambda cell: max(1, int(deadline - time.monotonic() + 0.999))}
     try:
-        with _kernel_noise_filtered():
-            pm.execute_notebook(
-                str(notebooks_dir() / name), str(executed), parameters=params, kernel_name=kernel,
-                progress_bar=False, cwd=str(ws.root), log_output=False, **limits,
-            )
+        with _kernel_noise_filtered() as quiet:
+            try:
+                pm.execute_notebook(
+                    str(notebooks_dir() / name), str(executed), parameters=params, kernel_name=kernel,
+                    progress_bar=False, cwd=str(ws.root), log_output=False, **limits,
+                )
+            except TimeoutError:
+                quiet.append(True)  # the interrupted kernel's own traceback is plumbing: the message below says it
+                raise
     except PapermillExecutionError as err:
         cell = f"cell {err.exec_count}" if err.exec_count else f"cell index {err.cell_index}"
         raise StageFailed(stage, name, cell, f"{err.ename}: {err.evalue}", executed) from None
@@ -243,16 +247,17 @@ def _kernel_noise_filtered():
     """Pass the kernel's stderr through, less its harmless transport warning."""
     sys.stderr.flush()
     saved = os.dup(2)
+    quiet: list[bool] = []  # the caller appends True to drop everything (a stage stopped by --timeout)
     with tempfile.TemporaryFile(mode="w+b") as tmp:
         os.dup2(tmp.fileno(), 2)
         try:
-            yield
+            yield quiet
         finally:
             sys.stderr.flush()
             os.dup2(saved, 2)
             os.close(saved)
             tmp.seek(0)
             for line in tmp.read().decode("utf-8", "replace").splitlines(keepends=True):
-                if not any(noise in line for noise in _KERNEL_NOISE):
+                if not quiet and not any(noise in line for noise in _KERNEL_NOISE):
                     sys.stderr.write(line)
             sys.stderr.flush()
