@@ -48,7 +48,7 @@ def import_survey(ws: "Workspace", path: str | Path, *, mapping: dict[str, str] 
     whose id is no participant's, and every contract problem, is reported (file, row, column)
     and nothing is stored. Other columns of the export (names, e-mails a form may add) are dropped.
     """
-    from revmentor_nb.io.contract import get_kind
+    from revmentor_nb.io.contract import kind as get_kind
     from revmentor_nb.io.load import validate_frame
     from revmentor_nb.io.read import read_table
     from revmentor_nb.monitoring.activity import SURVEY_CHECKINS
