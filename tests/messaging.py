@@ -17,6 +17,7 @@ from revmentor_nb.design.program import ProgramDesign, Schedule
 from revmentor_nb.review.handover import write_outputs
 from revmentor_nb.workspace.workspace import Workspace
 
+EMAILS_OF: dict = {}
 HOSTILE = 'Zoë <b>O\'Brien</b> & "Co"'
 PEOPLE = pd.DataFrame({
     "person_id": ["M1", "M2", "M3", "E1", "E2", "E3", "E4", "X9"],
@@ -107,3 +108,6 @@ def small_workspace(root: Path, port: int = 25) -> Workspace:
     ws.import_frame("meetings", MEETINGS, source_name="meetings")
     ws.import_frame("checkins", CHECKINS, source_name="checkins")
     return ws
+
+
+EMAILS_OF.update({p: e for p, e in zip(PEOPLE["person_id"], PEOPLE["email"]) if isinstance(e, str)})
