@@ -336,3 +336,19 @@ def test_any_name_is_escaped_in_html_and_whole_in_text(name):
     assert body == render("messages/checkin.html", context(sentinel)).replace(sentinel, str(escape(name)))
     assert render("messages/checkin.txt", context(name)) == render("messages/checkin.txt", context(sentinel)).replace(
         sentinel, name)
+
+
+def test_command_line_usage_and_mistakes(ws, server, capsys, tmp_path):
+    assert main(["send", str(ws.root), "--what", "intros", "--resume"]) == 2  # resume sends: needs --send
+    assert main(["send", str(ws.root), "--what", "intros", "--send", "--resume"]) == 0
+    assert "nothing to resume" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["send", str(ws.root), "--what", "everything"])
+    assert main(["send", str(tmp_path / "nowhere"), "--what", "intros"]) == 1
+    assert "not a programme workspace" in capsys.readouterr().err
+    (ws.root / "templates" / "messages").mkdir(parents=True)
+    (ws.root / "templates" / "messages" / "intro.txt").write_text("Hello {{ mentor.nickname }}\n", encoding="utf-8")
+    assert main(["send", str(ws.root), "--what", "intros"]) == 1
+    err = capsys.readouterr().err
+    assert "intro.txt" in err and "nickname" in err  # the workspace's own template is used, and a bad one named
+    assert server.inbox.messages == []
