@@ -34,7 +34,7 @@ def test_send_button_asks_then_sends_exactly_once(tmp_path, server):
     panel = SendPanel(ws, date(2026, 3, 20))
     panel.kind.value = "intros"
     panel.send_button.click()
-    assert panel.confirm.layout.display == "flex" and "Send 3 intros message(s) to 5 people" in panel.question.value
+    assert panel.confirm.layout.display == "flex" and "Send 3 intros to 5 people" in panel.question.value
     assert server.inbox.messages == []  # asking sends nothing
     panel.cancel_button.click()
     assert server.inbox.messages == [] and "nothing sent" in panel.status.value

@@ -25,7 +25,7 @@ _EXPORTS = {
     "survey_id": "revmentor_nb.messages.survey",
     "survey_link": "revmentor_nb.messages.survey",
     "import_survey": "revmentor_nb.messages.survey",
-    "preview": "revmentor_nb.messages.preview",
+    "Preview": "revmentor_nb.messages.preview",
 }
 
 __all__ = sorted(_EXPORTS)

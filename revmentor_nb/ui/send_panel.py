@@ -77,7 +77,7 @@ class SendPanel(w.VBox):
             self._say(f"nothing to send: no {self.kind.value} due that has not gone already")
             return
         smtp, people = self.ws.design.messages.smtp, len({i for d in self.pending.drafts for i in d.person_ids})
-        self.question.value = (f"Send {n} {html.escape(self.kind.value)} message(s) to {people} people through "
+        self.question.value = (f"Send {n} {html.escape(self.kind.value)} to {people} people through "
                                f"{html.escape(smtp.host)}:{smtp.port}?")
         self.confirm.layout.display = "flex"
         self.status.value = ""
