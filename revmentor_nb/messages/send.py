@@ -142,8 +142,9 @@ def send_outbox(ws: "Workspace", box: Outbox, *, who: str | None = None,
                         else:
                             report.sent.append(entry["key"])
                         report.pending.remove(entry["key"])
-                        if progress:
-                            progress(f"{len(report.sent) + len(report.failed)}/{len(todo)} {entry['key']}")
+                        done_now = len(report.sent) + len(report.failed)
+                        if progress and (done_now % 25 == 0 or done_now == len(todo)):
+                            progress(f"sent {len(report.sent)} of {len(todo)}, {len(report.failed)} refused")
                 finally:
                     try:
                         smtp.quit()
