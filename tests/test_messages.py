@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from messaging import CHECKINS, HOSTILE, PAIRS, PEOPLE, SmtpServer, Inbox, set_messages, small_workspace
+from messaging import HOSTILE, PAIRS, PEOPLE, Inbox, SmtpServer, set_messages, small_workspace
 
 from revmentor_nb.design.program import DesignError, ProgramDesign, Smtp, design_from_dict
 from revmentor_nb.errors import InputError
@@ -352,3 +352,51 @@ def test_command_line_usage_and_mistakes(ws, server, capsys, tmp_path):
     err = capsys.readouterr().err
     assert "intro.txt" in err and "nickname" in err  # the workspace's own template is used, and a bad one named
     assert server.inbox.messages == []
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # implicit TLS, see below
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_and_login_with_the_password_from_the_environment(ws, tmp_path, monkeypatch, capsys, security):
+    """A server that demands TLS and a login: the password comes from the variable and never reaches a file."""
+    import trustme
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+    from messaging import free_port
+
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1")
+    server_tls = __import__("ssl").create_default_context(__import__("ssl").Purpose.CLIENT_AUTH)
+    cert.configure_cert(server_tls)
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))  # the client trusts the test CA, as it would a real one
+    secret = "s3cret-Only-In-Env"
+    tries: list[tuple[bytes, bytes]] = []
+
+    def authenticate(server, session, envelope, mechanism, auth_data):  # noqa: ANN001
+        assert isinstance(auth_data, LoginPassword)
+        tries.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.login == b"mentoring" and auth_data.password == secret.encode())
+
+    inbox, port = Inbox(), free_port()
+    tls = ({"tls_context": server_tls, "require_starttls": True} if security == "starttls"
+           else {"ssl_context": server_tls, "auth_require_tls": False})  # implicit TLS: aiosmtpd cannot tell it is TLS
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticate, auth_required=True,
+                            **tls)
+    controller.start()
+    try:
+        set_messages(ws.root, smtp={"host": "127.0.0.1", "port": port, "security": security, "user": "mentoring",
+                                    "password_env": "MENTORING_SMTP_PASSWORD", "rate_per_minute": 6000,
+                                    "timeout_seconds": 3})
+        monkeypatch.setenv("MENTORING_SMTP_PASSWORD", "wrong")
+        assert main(["send", str(ws.root), "--what", "intros", "--send"]) == 1  # refused login: nothing sent
+        assert inbox.messages == [] and tries[-1] == (b"mentoring", b"wrong")
+        err = capsys.readouterr().err
+        assert "logging in to 127.0.0.1 as 'mentoring' failed" in err and "MENTORING_SMTP_PASSWORD" in err
+        monkeypatch.setenv("MENTORING_SMTP_PASSWORD", secret)
+        assert main(["send", str(ws.root), "--what", "intros", "--send"]) == 0
+        assert len(inbox.messages) == 3 and tries[-1] == (b"mentoring", secret.encode())
+    finally:
+        controller.stop()
+    stored = [p for p in ws.root.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
+    assert stored == []  # not in program.yaml, the store, the outbox or the audit log

@@ -87,13 +87,17 @@ def connect(cfg: "Smtp") -> smtplib.SMTP:
             smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_seconds)
             if cfg.security == "starttls":
                 smtp.starttls(context=ssl.create_default_context())
-        if cfg.user:
-            smtp.login(cfg.user, password or "")
-    except smtplib.SMTPAuthenticationError as err:
-        raise SendError(f"the server {cfg.host} refused the login of {cfg.user!r}: {err.smtp_error!r}") from None
     except (OSError, smtplib.SMTPException) as err:
         raise SendError(f"cannot reach the mail server {cfg.host}:{cfg.port} ({cfg.security}): {err}; check "
                         f"messages.smtp in program.yaml") from None
+    if cfg.user:
+        try:
+            smtp.login(cfg.user, password or "")
+        except (OSError, smtplib.SMTPException) as err:
+            smtp.close()
+            why = err.smtp_error.decode(errors="replace") if isinstance(err, smtplib.SMTPAuthenticationError) else err
+            raise SendError(f"logging in to {cfg.host} as {cfg.user!r} failed ({why}): check messages.smtp.user "
+                            f"and the password in the environment variable {cfg.password_env}") from None
     return smtp
 
 
