@@ -400,3 +400,15 @@ def test_tls_and_login_with_the_password_from_the_environment(ws, tmp_path, monk
         controller.stop()
     stored = [p for p in ws.root.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
     assert stored == []  # not in program.yaml, the store, the outbox or the audit log
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=20), st.text(min_size=1, max_size=20), st.sampled_from(["kickoff", "midpoint"]))
+def test_survey_ids_are_stable_codes_unlike_report_pseudonyms(person, salt, stage):
+    from revmentor_nb.privacy.pseudonyms import pseudonym
+
+    code = survey_id(person, salt)
+    assert code == survey_id(person, salt) and code[:2] == "R-" and len(code) == 10
+    assert code[2:] != pseudonym(person, salt)[2:]  # a link's code never equals the id a report shows
+    link = survey_link("https://forms.example.org/r/x?a={id}&b={stage}", person, salt, stage=stage)
+    assert parse_qs(urlsplit(link).query) == {"a": [code], "b": [stage]}
