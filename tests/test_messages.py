@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from messaging import HOSTILE, PAIRS, PEOPLE, Inbox, SmtpServer, set_messages, small_workspace
+from messaging import CHECKINS, HOSTILE, PAIRS, PEOPLE, Inbox, SmtpServer, set_messages, small_workspace
 
 from revmentor_nb.design.program import DesignError, ProgramDesign, Smtp, design_from_dict
 from revmentor_nb.errors import InputError
@@ -23,6 +23,7 @@ from revmentor_nb.messages.outbox import read_outbox, write_outbox
 from revmentor_nb.messages.send import SendError, connect, send_outbox
 from revmentor_nb.messages.survey import import_survey, survey_id, survey_link
 from revmentor_nb.monitoring import activity as mon
+from revmentor_nb.monitoring.status import assess
 from revmentor_nb.run.cli import main
 from revmentor_nb.workspace.workspace import Workspace
 
@@ -248,11 +249,14 @@ def test_sending_needs_a_sender_and_keeps_passwords_out_of_files(ws, server, mon
 
 
 def test_nudges_go_to_each_person_naming_only_their_partner(ws, server):
+    unhappy = pd.DataFrame({"person_id": ["E3"], "date": pd.to_datetime(["2026-04-01"]), "stage": ["pulse"],
+                            "satisfaction": [1.0], "on_track": [False], "comment": ["my mentor never shows up"]})
+    ws.import_frame("checkins", pd.concat([CHECKINS, unhappy], ignore_index=True), source_name="checkins")
+    reasons = " ".join(assess(mon.load(ws), ws.design.monitoring, date(2026, 4, 10))["reason"].dropna())
+    assert "satisfaction" in reasons  # the monitor knows E3's low rating: the messages must not tell M2
     assert main(["send", str(ws.root), "--what", "nudges", "--send", "--as-of", "2026-04-10"]) == 0
     got = server.inbox.messages
     assert got and all(len(r) == 1 for r, _ in got)
-    partner = {a: b for a, b in PAIRS[["mentor_id", "mentee_id"]].itertuples(index=False)}
-    partner.update({b: a for a, b in partner.items()})
     for (rcpt,), msg in got:
         me = next(p for p, e in EMAILS.items() if e == rcpt)
         seen = everything(msg)
@@ -261,6 +265,7 @@ def test_nudges_go_to_each_person_naming_only_their_partner(ws, server):
                 assert (me, other) in set(PAIRS[["mentor_id", "mentee_id"]].itertuples(index=False, name=None)) | {
                     (b, a) for a, b in PAIRS[["mentor_id", "mentee_id"]].itertuples(index=False, name=None)}
             assert not (isinstance(EMAILS[other], str) and EMAILS[other] in seen)
+        assert "satisf" not in seen and "did not answer" not in seen and "never shows" not in seen  # no check-in leaks
     assert main(["send", str(ws.root), "--what", "nudges", "--send", "--as-of", "2026-04-12"]) == 0
     assert len(server.inbox.messages) == len(got)  # same flags within nudge_repeat_days: not sent again
 

@@ -29,8 +29,11 @@ if TYPE_CHECKING:
 
 KINDS = ("intros", "nudges", "checkins")
 NO_SENDER = "Programme team <programme-team@example.invalid>"  # drafts made before messages.from_address is set
-HEADLINES = {"at risk": "your mentoring pair needs attention", "needs a check-in": "time to check in with your pair",
+HEADLINES = {"at risk": "how is your mentoring going?", "needs a check-in": "time to check in with your pair",
              "agreement": "your mentoring agreement is due", "training": "your mentoring training is due"}
+# what a flagged person reads: never the monitor's reason, which can carry the partner's confidential check-in answers
+FLAG_TEXT = {"at risk": "we have not heard much from your pair lately; please book your next meeting",
+             "needs a check-in": "please book your next meeting, and answer the latest check-in if you have not"}
 SKIPPED_COLUMNS = ["key", "who", "reason"]
 
 
@@ -266,7 +269,7 @@ def plan_nudges(ws: "Workspace", as_of: date | None = None, sent: set[str] | Non
             continue
         dated = row["what"] not in ("at risk", "needs a check-in")
         context = {**_base(ws), "person": who, "partner": partner, "what": row["what"],
-                   "headline": HEADLINES.get(row["what"], row["what"]), "why": row["why"],
+                   "headline": HEADLINES.get(row["what"], row["what"]), "why": FLAG_TEXT.get(row["what"], row["why"]),
                    "due_on": _day(row["due_on"]) if dated else ""}
         stem = f"nudge-{safe_name(row['what'])}-{safe_name(who.id)}-{safe_name(partner.id)}"
         drafts.append(Draft(key, "nudges", "nudge", (who,), stem, context))
