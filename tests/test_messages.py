@@ -109,6 +109,11 @@ def test_whole_weeks_repeat_weekly_and_plan_steps_are_all_day():
 
 def test_messages_section_has_defaults_and_named_errors():
     assert ProgramDesign().messages.smtp.security == "starttls"  # an existing program.yaml stays valid
+    import yaml
+
+    unquoted = design_from_dict(yaml.safe_load("messages:\n  meeting_time: 09:30\n"))  # YAML reads 09:30 as 570
+    assert unquoted.messages.meeting_time == "09:30"
+    assert design_from_dict(yaml.safe_load(unquoted.to_yaml())).messages.meeting_time == "09:30"
     with pytest.raises(DesignError) as err:
         design_from_dict({"messages": {"survey_url": "https://forms.example.org/?who={email}",
                                        "timezone": "Mars/Olympus", "from_address": "not an address",

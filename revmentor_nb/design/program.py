@@ -326,6 +326,14 @@ class Messages(_Strict):
             raise ValueError(f"{v!r} is not an e-mail address")
         return v.strip()
 
+    @field_validator("meeting_time", mode="before")
+    @classmethod
+    def _unquoted_time(cls, v: Any) -> Any:
+        """YAML reads an unquoted 10:00 as 600 (minutes, base 60): take it back as the time written."""
+        if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 24 * 60:
+            return f"{v // 60:02d}:{v % 60:02d}"
+        return v
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, v: str) -> str:
