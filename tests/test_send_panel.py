@@ -25,6 +25,8 @@ def test_preview_counts_and_hides_names_unless_asked(tmp_path, server):
     shown = preview_html(pv)
     assert "Dear P-" in shown and not any(v in shown for v in EMAILS_OF.values())
     assert "Ada Mentorwell" not in shown
+    invitation = preview(ws, date(2026, 3, 20), kinds=("checkins",))
+    assert "rid={id}" in invitation.text and "R-" not in invitation.text  # no one's working survey link in a report
     named = preview(ws, date(2026, 3, 20), names=True)
     assert "Ada Mentorwell" in named.text and "ada@example.org" in named.to
 

@@ -1,7 +1,7 @@
 """What would be sent now, for the monitor notebook: counts by kind and one message shown as it would read.
 
 Reports are pseudonymous unless a run asks for names, so the preview replaces every person in
-the message by their report pseudonym (and an address that cannot be delivered) unless ``names``.
+the message by their report pseudonym (and shows no address) unless ``names``.
 """
 from __future__ import annotations
 
@@ -34,15 +34,15 @@ class Preview:
 def _masked(value: Any, salt: str) -> Any:
     if isinstance(value, Person):
         code = pseudonym(value.id, salt) if value.id else "programme team"
-        return replace(value, name=code, email=f"{code}@pseudonymous.invalid" if value.id else value.email,
-                       department="", location="")
+        return replace(value, name=code, email=None if value.id else value.email, department="", location="")
     return value
 
 
-def preview(ws: "Workspace", as_of: date | None = None, *, names: bool = False) -> Preview:
-    """Plan every kind (leaving out what went already) and show the first message found."""
+def preview(ws: "Workspace", as_of: date | None = None, *, names: bool = False,
+            kinds: tuple[str, ...] = KINDS) -> Preview:
+    """Plan each kind (leaving out what went already) and show the first message found."""
     rows, plans = [], {}
-    for kind in KINDS:
+    for kind in kinds:
         try:
             p = plan(ws, kind, as_of)
         except (ValueError, LookupError, RuntimeError) as err:  # e.g. nothing imported yet: say so, do not stop
@@ -59,7 +59,10 @@ def preview(ws: "Workspace", as_of: date | None = None, *, names: bool = False) 
         return Preview(counts, plans)
     salt = ws.pseudonym_salt
     context = first.context if names else {k: _masked(v, salt) for k, v in first.context.items()}
+    if not names and "link" in context:  # a survey link is a key to answer as that person: show the template
+        context["link"] = ws.design.messages.survey_url or ""
     to = first.to if names else tuple(_masked(p, salt) for p in first.to)
     subject, text, _ = render_parts(first.template, context, ws.root)
-    return Preview(counts, plans, subject, ", ".join(f"{p.name} <{p.email}>" for p in to), text,
+    shown = ", ".join(f"{p.name} <{p.email}>" if p.email else p.name for p in to)  # pseudonyms: no address at all
+    return Preview(counts, plans, subject, shown, text,
                    tuple(a.filename for a in first.attachments), first.kind)
