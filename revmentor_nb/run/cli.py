@@ -1,4 +1,4 @@
-"""The `revmentor` command: demo, new, validate, run. User mistakes get a message, never a traceback."""
+"""The `revmentor` command: demo, new, validate, run, send. User mistakes get a message, never a traceback."""
 from __future__ import annotations
 
 import argparse
@@ -38,7 +38,23 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
                    help="notebook parameter (repeatable); VALUE is parsed as YAML (numbers, true/false)")
     r.add_argument("--wait", action="store_true", help="wait for another run on the same workspace instead of refusing")
+    _send_parser(sub)
     return p
+
+
+def _send_parser(sub: Any) -> None:
+    """`revmentor send DIR --what intros|nudges|checkins [--send] [--resume]` (docs/messages.md)."""
+    s = sub.add_parser("send", help="write introductions, nudges or check-in invitations as .eml drafts to "
+                                    "DIR/outbox/RUN-ID/ (a dry run); send them through SMTP with --send",
+                       epilog="SMTP settings, sender and survey link: program.yaml `messages:` (docs/messages.md)")
+    s.add_argument("dir")
+    s.add_argument("--what", required=True, choices=["intros", "nudges", "checkins"])
+    mode = s.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="only write the drafts (the default)")
+    mode.add_argument("--send", action="store_true", help="write the drafts, then send them")
+    s.add_argument("--resume", action="store_true", help="with --send: finish the last run of this kind that "
+                                                         "stopped part-way (its drafts as they were)")
+    s.add_argument("--as-of", help="date to judge what is due at (YYYY-MM-DD; default today, capped at the end)")
 
 
 def _quiet_kernel_logs() -> None:
@@ -115,7 +131,47 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "new": cmd_new, "run": cmd_run, "demo": cmd_demo}
+def cmd_send(args: argparse.Namespace) -> int:
+    from revmentor_nb.messages.compose import plan
+    from revmentor_nb.messages.outbox import unfinished_outbox, write_outbox
+    from revmentor_nb.messages.send import SendError, send_outbox
+    from revmentor_nb.workspace.workspace import Workspace
+
+    if args.resume and not args.send:
+        print("revmentor: --resume sends: use it with --send", file=sys.stderr)
+        return EXIT_USAGE
+    ws = Workspace(args.dir)
+    as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    if args.resume:
+        box = unfinished_outbox(ws, args.what)
+        if box is None:
+            print(f"nothing to resume: no {args.what} run stopped part-way in {ws.root / 'outbox'}")
+            return EXIT_OK
+    else:
+        drafts = plan(ws, args.what, as_of)
+        box = write_outbox(ws, drafts)
+        people = len({i for d in drafts.drafts for i in d.person_ids})
+        print(f"wrote {len(box.messages)} {args.what} draft(s) for {people} people to {box.folder} "
+              f"({drafts.already_sent} already sent, {len(drafts.skipped)} skipped)")
+        for row in drafts.skipped.itertuples(index=False):
+            print(f"  skipped {row.key}: {row.reason}", file=sys.stderr)
+    if not args.send:
+        print("dry run: nothing sent; check the .eml files, then add --send")
+        return EXIT_OK
+    try:
+        report = send_outbox(ws, box, progress=_progress)
+    except SendError as err:
+        print(f"revmentor: {err}", file=sys.stderr)
+        if err.report is not None:
+            print(err.report.text(), file=sys.stderr)
+            if not err.report.complete:
+                print(f"finish with: revmentor send {args.dir} --what {args.what} --send --resume", file=sys.stderr)
+        return EXIT_FAILED
+    print(report.text())
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "new": cmd_new, "run": cmd_run, "demo": cmd_demo, "send": cmd_send}
 
 
 def main(argv: list[str] | None = None) -> int:
