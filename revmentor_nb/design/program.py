@@ -398,7 +398,7 @@ class EvaluationPlan(_Strict):
 
 
 FIELD_FIXES: dict[str, str] = {
-    "spaces": "set at least 1 space: the number of pairs the programme can support",
+    "spaces": "set 1 to 100000 spaces: the number of pairs the programme can support",
     "schedule.length_months": "set a length from 1 to 36 months (3-6 is typical)",
     "schedule.cadence_days": "set 7 to 120 days between meetings (about 30 is typical)",
     "schedule.meeting_minutes": "set 15 to 240 minutes per meeting (about 60 is typical)",
@@ -532,7 +532,7 @@ class MentorMatchInput(_Strict):
     format: Literal["mentor-match"] = "mentor-match"
     mentors: str = Field(..., min_length=1, description="mentor-match's mentors file (CSV or .xlsx)")
     mentees: str = Field(..., min_length=1, description="mentor-match's mentees file (CSV or .xlsx)")
-    capacity: int = Field(3, ge=1, description="most pairs per person on each side (mentor-match gives 3)")
+    capacity: int = Field(3, ge=1, le=50, description="most pairs per person on each side (mentor-match gives 3)")
 
 
 _INPUT_FIXES = {
@@ -578,7 +578,7 @@ class ProgramDesign(_Strict):
     direction: Literal["reverse", "traditional"] = Field(
         "reverse", description="reverse: the mentor is the junior colleague; traditional: the mentor is senior "
                                "(a scheme run with this toolkit's matcher, e.g. matching.preset: civil-service)")
-    spaces: int = Field(50, ge=1, description="pairs the programme can support")
+    spaces: int = Field(50, ge=1, le=100_000, description="pairs the programme can support")
     eligibility: Eligibility = Field(default_factory=Eligibility)
     schedule: Schedule = Field(default_factory=Schedule)
     delivery: Delivery = Field(default_factory=Delivery)
@@ -886,6 +886,16 @@ def design_advice(design: ProgramDesign) -> pd.DataFrame:
     if not design.matching.rules.consent:
         rows.append(("matching.rules.consent", "people who did not consent can be matched",
                      "switch consent back on: only people who agreed should ever be matched"))
+    from revmentor_nb.io.contract import PARTICIPANTS
+
+    known = [c.name for c in PARTICIPANTS.columns]
+    fairness = design.matching.fairness
+    listed = [("matching.fairness.attributes", a) for a in (fairness.attributes if fairness else [])]
+    listed += [(f"matching.mix[{i}].column", cap.column) for i, cap in enumerate(design.matching.mix)]
+    for key, column in listed:
+        if column not in known:
+            rows.append((key, f"'{column}' is not a column of the participants contract (a typo?)",
+                         f"the matcher refuses a column the sign-ups lack; contract columns: {', '.join(known)}"))
     if design.mode == "two-way" and not design.matching.weights.reciprocity:
         rows.append(("matching.weights.reciprocity", "two-way mode without weight on what mentees can teach back",
                      "give reciprocity a weight (0.5 is the default)"))

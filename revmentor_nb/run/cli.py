@@ -86,13 +86,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
         validate_mentor_match,
     )
 
-    grade_order, capacity = None, None
+    grade_order, capacity, context = None, None, {}
     if args.workspace:
         from revmentor_nb.workspace.workspace import Workspace
 
         ws = Workspace(args.workspace)
         grade_order = ws.design.grade_order
         capacity = getattr(ws.input_source("participants"), "capacity", None)
+        context = workspace_context(ws)
     if args.kind == MENTOR_MATCH:
         code, text = validate_mentor_match(args.files, grade_order=grade_order,
                                            **({"capacity": capacity} if capacity else {}))
@@ -100,9 +101,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
         code, text = EXIT_USAGE, (f"revmentor validate {args.kind} takes one file, not {len(args.files)} "
                                   "(only mentor-match takes two: the mentors file, then the mentees file)")
     else:
-        code, text = validate_file(args.kind, args.files[0], grade_order=grade_order)
+        code, text = validate_file(args.kind, args.files[0], grade_order=grade_order, **context)
     print(text, file=sys.stdout if code == 0 else sys.stderr)
     return code
+
+
+def workspace_context(ws: Any) -> dict[str, Any]:
+    """What `validate --workspace` takes from a workspace: its roster (imported, else declared) and its span."""
+    roster = ws.table("roster")
+    if roster is None:
+        declared = ws.resolve_input("roster")
+        roster = declared if declared is not None and declared.is_file() else None
+    return {"roster": roster, "span": (ws.design.schedule.start_date, ws.design.schedule.end_date)}
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -176,8 +186,11 @@ COMMANDS = {"validate": cmd_validate, "new": cmd_new, "run": cmd_run, "demo": cm
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `revmentor` console script; returns the exit code."""
+    import sqlite3
+
     from revmentor_nb.design.program import DesignError
     from revmentor_nb.errors import InputError, format_problems
+    from revmentor_nb.run.parameters import ParameterError
     from revmentor_nb.run.pipeline import StageFailed
     from revmentor_nb.workspace.workspace import WorkspaceError
 
@@ -187,10 +200,20 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except StageFailed as err:
         print(f"revmentor: stage {err.stage} failed: {err}", file=sys.stderr)
+    except ParameterError as err:
+        print(f"revmentor: {err}", file=sys.stderr)
+        return EXIT_USAGE
     except (InputError, DesignError) as err:
         print(f"revmentor: {err.summary}\n{format_problems(err.problems)}", file=sys.stderr)
     except (WorkspaceError, ValueError, FileNotFoundError) as err:
         print(f"revmentor: {err}", file=sys.stderr)
+    except OSError as err:  # a path mistake the checks above did not foresee: one line, never a traceback
+        where = f" {err.filename}" if err.filename else ""
+        print(f"revmentor: cannot use{where}: {err.strerror or err}; check that the path exists, is the kind of "
+              f"thing expected (file or folder) and that you may read and write it", file=sys.stderr)
+    except sqlite3.Error as err:
+        print(f"revmentor: the workspace store (program.sqlite) cannot be used ({err}); check that it is a file you "
+              f"may write, and that the disk is not full", file=sys.stderr)
     except KeyboardInterrupt:
         print("revmentor: interrupted", file=sys.stderr)
     return EXIT_FAILED

@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from revmentor_nb.run.parameters import check_parameters, declared_parameters
 from revmentor_nb.workspace.workspace import Workspace
 
 STAGES: dict[str, str] = {
@@ -92,10 +93,11 @@ def run_stages(
     say = progress or (lambda msg: None)
     run_id = run_id or new_run_id()
     outcomes: list[StageOutcome] = []
+    chosen = parse_stages(stages)
+    check_parameters(parameters or {}, {s: notebooks_dir() / STAGES[s] for s in chosen}, ws.design)
     with ws.run_lock(wait=wait):
         run_dir = ws.root / "runs" / run_id
         run_dir.mkdir(parents=True, exist_ok=True)
-        chosen = parse_stages(stages)
         with ws.step("run", run_id, {"stages": chosen, "parameters": parameters or {}}):
             for stage in chosen:
                 step = f"[{list(STAGES).index(stage) + 1}/{len(STAGES)} {stage}]"
@@ -115,6 +117,8 @@ def _run_one(ws: Workspace, stage: str, run_dir: Path, run_id: str, parameters: 
     name = STAGES[stage]
     executed = run_dir / name
     params = {"workspace": str(ws.root), "interactive": False, **parameters}
+    if "pipeline_run" in declared_parameters(notebooks_dir() / name):
+        params["pipeline_run"] = run_id  # the stage stores its result unaccepted, tagged with this run
     start = time.perf_counter()
     try:
         with _kernel_noise_filtered():
@@ -133,7 +137,15 @@ def _run_one(ws: Workspace, stage: str, run_dir: Path, run_id: str, parameters: 
     tmp = latest.with_name("." + html_name + ".tmp")
     shutil.copyfile(history, tmp)
     tmp.replace(latest)
+    # write-ahead: the match this stage stored is accepted only now, its report written (a failed or
+    # killed stage leaves the previously accepted match accepted)
+    ws.accept_pending_match(pending_note(run_id))
     return StageOutcome(stage, executed, latest, seconds)
+
+
+def pending_note(run_id: str) -> str:
+    """The note a headless stage gives the match run it stores unaccepted (see ``Workspace.accept_pending_match``)."""
+    return f"headless run {run_id}"
 
 
 _KERNEL_NOISE = ("running over TCP without encryption",)
