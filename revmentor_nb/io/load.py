@@ -219,9 +219,8 @@ def _report_missing_columns(ctx: _Check, match: tables.HeaderMatch) -> None:
         others = ctx.text.attrs.get("sheets_not_read") or []
         if others:
             read = ctx.text.attrs.get("sheet", "the first sheet")
-            fix += (f"; sheet '{read}' was read, and the workbook's other sheet(s) "
-                    f"{', '.join(repr(t) for t in others)} carry no {ctx.kind.name} headers: put the header row "
-                    f"(person_id, ...) at the top of the sheet that holds the data")
+            fix = (f"sheet '{read}' was read; no sheet ({', '.join(repr(t) for t in others)} too) has "
+                   f"{ctx.kind.name} headers: put them atop the data sheet; " + fix)
         ctx.log.add(None, name, "", f"required column '{name}' is missing", fix)
 
 

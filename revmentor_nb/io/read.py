@@ -32,6 +32,7 @@ DELIMITERS = (",", ";", "\t")
 FIELD_SIZE_LIMIT = 1 << 27  # the csv module's default (128 KiB) rejects long free-text cells
 SNIFF_CHARS = 1 << 16
 SNIFF_ROWS = 50
+MAX_COLUMNS = 1000  # more is not a sign-up sheet; the checks per column would also take minutes
 BLANK_LINE = re.compile(r'[\s,;"]*')  # blank under any delimiter: only separators and spaces
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a <f> element in a worksheet's XML
 UNSAVED = "_unsaved_formulas"  # key of the source dict that carries them from the reader
@@ -216,11 +217,16 @@ def closest_header(column: str, kind: Kind, candidates: Sequence[str]) -> str | 
     """The header most like ``column`` or one of its aliases (None when nothing is close)."""
     targets = [normalise_header(column)] + [normalise_header(a) for a in kind.column(column).aliases]
     best, best_score = None, 0.0
+    matchers = [difflib.SequenceMatcher(None, b=t) for t in targets]
     for header in candidates:
         key = normalise_header(header)
         if not key:
             continue
-        score = max(difflib.SequenceMatcher(None, key, t).ratio() for t in targets)
+        score = 0.0
+        for m in matchers:  # the cheap upper bounds first: a wide file has thousands of headers
+            m.set_seq1(key)
+            if m.real_quick_ratio() > score and m.quick_ratio() > score:
+                score = max(score, m.ratio())
         if any(t in key or key in t for t in targets if len(t) >= 3 and len(key) >= 3):
             score = max(score, 0.8)
         if score > best_score:
@@ -371,19 +377,24 @@ def _report_runaway_quotes(text: str, delimiter: str, records: list[list[str]], 
     headers = records[header_at]
     width = len(headers)
     lines: list[str] | None = None
+
+    def row_like(line: str) -> bool:  # split as if no quote were there, the line is as wide as a row
+        n = line.count(delimiter) + 1
+        return n == width if width < 4 else width - 1 <= n <= width + 1
+
     for i, (first, last) in enumerate(spans):
-        if last <= first or i < header_at:
+        if last <= first or i < header_at or width < 2:
             continue
         if lines is None:
             lines = io.StringIO(text, newline="").readlines()
-        raw = "".join(lines[first:last + 1])
-        never_closed = i == len(records) - 1 and raw.count('"') % 2 == 1
+        segment = lines[first:last + 1]
+        never_closed = i == len(records) - 1 and "".join(segment).count('"') % 2 == 1
+        rows_inside = sum(row_like(ln.rstrip("\r\n")) for ln in segment)
+        if rows_inside < 2 and not never_closed:
+            continue
         for col, cell in enumerate(records[i]):
             inner = [ln for ln in re.split(r"\r\n|\r|\n", cell)[1:] if ln.strip()]
             if not inner and not (never_closed and ("\n" in cell or "\r" in cell)):
-                continue
-            row_like = [ln for ln in inner if width > 1 and ln.count(delimiter) >= width - 1]
-            if not (row_like or never_closed):
                 continue
             column = headers[col].strip() if col < width and headers[col].strip() else f"column {column_letter(col)}"
             if never_closed:
@@ -391,7 +402,7 @@ def _report_runaway_quotes(text: str, delimiter: str, records: list[list[str]], 
                            f"to the end of the file, were read as this one cell")
             else:
                 problem = (f"a quote (\") opens in this cell and closes only {len(inner)} line(s) later: "
-                           f"{len(row_like)} line(s) that look like rows were read as this one cell")
+                           f"{rows_inside - 1} line(s) that look like rows were read as this one cell")
             log.add(i + 1, column, cell.splitlines()[0] if cell else "", problem,
                     "add the missing closing quote at the end of the cell (or remove the stray quote), "
                     "then check that no row below was merged into it")
@@ -501,9 +512,10 @@ def _data_sheets(sheets: list[_Sheet], kind: Kind | None, log: ProblemLog, name:
     for i in with_data:
         if i in chosen or len(columns[i] & required) < enough:
             continue
+        differ = sorted(columns[i] ^ columns[best])
         log.add(None, None, f"sheet '{sheets[i].title}'",
-                f"sheet '{sheets[i].title}' also holds {kind.name} columns ({', '.join(sorted(columns[i]))}) but not the "
-                f"same ones as sheet '{sheets[best].title}' ({', '.join(sorted(columns[best]))}); its rows were not read",
+                f"sheet '{sheets[i].title}' was not read: it holds {kind.name} columns but not the same ones as "
+                f"sheet '{sheets[best].title}' (they differ in {', '.join(differ)})",
                 f"give every data sheet of {name} the same header row, or move these rows onto sheet "
                 f"'{sheets[best].title}'")
     return chosen
@@ -619,8 +631,11 @@ def _pad(records: list[list[str]], width: int) -> tuple[list[list[str]], dict[in
 
 
 def _strip_all(body: pd.DataFrame) -> pd.DataFrame:
-    """Every cell trimmed, as object-dtype str."""
-    return pd.DataFrame({c: body[c].astype(object).str.strip() for c in body.columns}, index=body.index)
+    """Every cell trimmed, as object-dtype str (one pass over the values: wide files stay fast)."""
+    values = body.to_numpy(dtype=object)
+    flat = np.array([v.strip() if isinstance(v, str) else ("" if v is None else str(v).strip())
+                     for v in values.ravel()], dtype=object).reshape(values.shape)
+    return pd.DataFrame(flat, index=body.index, columns=body.columns, dtype=object)
 
 
 def cells_from_records(records: list[list[str]], log: ProblemLog,
@@ -635,6 +650,11 @@ def cells_from_records(records: list[list[str]], log: ProblemLog,
                 "export the data again, with the column names in the first row")
         return None
     headers = [str(c).strip() for c in records[header_at]]
+    if len(headers) > MAX_COLUMNS:
+        log.add(None, None, f"{len(headers)} columns",
+                f"the header row has {len(headers)} columns, more than the {MAX_COLUMNS} an input file may have",
+                "check it is the right file (or the right sheet); delete the columns the programme does not need")
+        return None
     rows, overflow, first_at = _pad(records[header_at + 1:], len(headers))
     body = _strip_all(pd.DataFrame(rows, columns=range(len(headers)), dtype=object))
     body.index = pd.Index(np.arange(len(rows), dtype=np.int64) + header_at + 2, name="row")

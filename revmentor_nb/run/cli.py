@@ -12,14 +12,31 @@ from typing import Any
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+MAX_DEMO_EMPLOYEES = 100_000
+
+
+def _whole(low: int, high: int):
+    """An argparse type: a whole number from ``low`` to ``high`` (else a usage error naming the range)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give {low} to {high}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range; give {low} to {high}")
+        return value
+    return parse
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="revmentor", description="Run a reverse-mentoring programme from notebooks.")
     sub = p.add_subparsers(dest="command", required=True)
 
     d = sub.add_parser("demo", help="make a demo workspace (seeded synthetic organisation) and run all stages")
     d.add_argument("dir", nargs="?", default="revmentor-demo", help="workspace folder (default: revmentor-demo)")
-    d.add_argument("--seed", type=int, default=0, help="seed of the synthetic organisation (default 0)")
-    d.add_argument("--employees", type=int, default=3000, help="size of the demo organisation (default 3000)")
+    d.add_argument("--seed", type=_whole(0, 2**31 - 1), default=0, help="seed of the synthetic organisation (default 0)")
+    d.add_argument("--employees", type=_whole(100, MAX_DEMO_EMPLOYEES), default=3000,
+                   help=f"size of the demo organisation, 100 to {MAX_DEMO_EMPLOYEES} (default 3000)")
 
     n = sub.add_parser("new", help="make an empty workspace with a program.yaml to edit")
     n.add_argument("dir")
@@ -65,11 +82,22 @@ def _quiet_kernel_logs() -> None:
 
 
 def _parse_value(text: str) -> Any:
+    """A -p value as YAML (numbers, true/false, lists, mappings); text when it is not YAML.
+
+    Anchors and aliases are refused (a few bytes could expand to gigabytes), as is anything
+    that is not plain data.
+    """
     import yaml
 
+    from revmentor_nb.run.parameters import ParameterError
+
     try:
+        if any(isinstance(e, (yaml.AliasEvent,)) or getattr(e, "anchor", None) for e in yaml.parse(text)):
+            raise ParameterError(f"-p value {text[:40]!r} uses YAML anchors or aliases (& and *); write the value out")
         value = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError) as err:
+        if isinstance(err, ParameterError):
+            raise
         return text
     # papermill writes parameters as JSON: dates stay text (the notebooks parse them)
     return text if isinstance(value, (date, datetime)) else value

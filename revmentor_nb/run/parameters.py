@@ -142,7 +142,36 @@ def _count_rule(low: int, high: int):
     return rule
 
 
+def _mapping_rule(name: str, value: Any, design: "ProgramDesign") -> None:
+    if value is not None and not isinstance(value, dict):
+        raise ParameterError(f"-p {name} {value!r} is not a mapping; write it as YAML, e.g. "
+                             f"-p {name} '{{grade_gap: {{max: 3}}}}'")
+
+
+def _files_rule(count: int | None):
+    def rule(name: str, value: Any, design: "ProgramDesign") -> None:
+        if value is None:
+            return
+        ok = isinstance(value, list) and (count is None or len(value) == count)
+        if not ok:
+            what = f"a list of {count} file paths" if count else "a list"
+            raise ParameterError(f"-p {name} {value!r} is not {what}; write it as YAML, e.g. -p {name} "
+                                 + ("'[mentors.csv, mentees.csv]'" if count == 2 else "'[[signups.csv, mentee]]'"))
+    return rule
+
+
+def _text_rule(name: str, value: Any, design: "ProgramDesign") -> None:
+    if value is not None and not isinstance(value, (str, int, float)):
+        raise ParameterError(f"-p {name} {value!r} is not a single value; give text such as a file path or a name")
+
+
 VALUE_RULES = {
+    "relax": _mapping_rule,
+    "mentor_match_files": _files_rule(2),
+    "signup_files": _files_rule(None),
+    "who": _text_rule,
+    **{f"{kind}_path": _text_rule for kind in ("participants", "roster", "exclusions", "locks", "meetings",
+                                               "checkins", "training", "agreements", "assessments")},
     "k": _k_rule,
     "comparison": _comparison_rule,
     "as_of": _date_rule,

@@ -183,7 +183,7 @@ class Workspace:
         if self.db_path.exists() and not self.db_path.is_file():
             raise WorkspaceError(f"{self.db_path} is not a file; the workspace keeps its store there: "
                                  f"rename or move what is in the way")
-        with self._connect() as conn:
+        with contextlib.closing(self._connect()) as conn:  # closed here, not whenever it is collected
             conn.executescript(_SCHEMA)
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
