@@ -177,6 +177,18 @@ def test_meetings_dated_1900_or_2099_are_problems_and_outside_the_span_warnings(
     assert code == 0 and "1 warning" in text and "2021-04-01" in text
 
 
+def test_an_import_of_meetings_outside_the_span_says_so(tmp_path):
+    from revmentor_nb.workspace.declared import import_declared
+    from revmentor_nb.workspace.workspace import Workspace
+
+    ws = Workspace.create(tmp_path / "ws", design_from_dict({"schedule": {"start_date": "2026-03-02"},
+                                                             "inputs": {"meetings": "m.csv"}}))
+    (ws.root / "m.csv").write_text("mentor_id,mentee_id,date\nP1,P2,2020-01-01\nP1,P2,2026-04-01\n")
+    table = import_declared(ws, ["meetings"])
+    assert "1 row(s) dated outside the programme's span" in table["status"].iloc[0]
+    assert len(ws.table("meetings")) == 2, "a warning never drops a row"
+
+
 def test_item_answers_and_scores_outside_the_instrument_range_are_problems():
     from revmentor_nb.evaluation.instruments import load_instruments, range_problems
 
@@ -341,16 +353,6 @@ def test_demo_refuses_a_programme_it_did_not_make_and_a_busy_demo(tmp_path):
     finally:
         holder.kill()
         holder.wait()
-
-
-def test_the_run_lock_is_reentrant_within_one_process(tmp_path):
-    from revmentor_nb.workspace.workspace import Workspace
-
-    ws = Workspace.create(tmp_path / "ws")
-    with ws.run_lock(), Workspace(ws.root).run_lock():
-        pass
-    with ws.run_lock():  # released: taken again
-        pass
 
 
 @pytest.mark.notebook

@@ -398,7 +398,7 @@ class EvaluationPlan(_Strict):
 
 
 FIELD_FIXES: dict[str, str] = {
-    "spaces": "set 1 to 100000 spaces: the number of pairs the programme can support",
+    "spaces": "set at least 1 space and at most 100000: the number of pairs the programme can support",
     "schedule.length_months": "set a length from 1 to 36 months (3-6 is typical)",
     "schedule.cadence_days": "set 7 to 120 days between meetings (about 30 is typical)",
     "schedule.meeting_minutes": "set 15 to 240 minutes per meeting (about 60 is typical)",

@@ -48,7 +48,7 @@ def run_demo(folder: str | Path, *, seed: int = 0, n_employees: int = 3000,
         Workspace.create(root)
         (root / DEMO_MARK).write_text(f"made by `revmentor demo` (seed {seed}); the demo may refresh this folder\n",
                                       encoding="utf-8")
-    with Workspace(root).run_lock(wait=False):
+    with Workspace(root).run_lock(wait=False):  # held across all the runs below: nothing runs on it meanwhile
         return _build_and_run(root, seed, n_employees, say)
 
 
@@ -58,7 +58,7 @@ def _build_and_run(root: Path, seed: int, n_employees: int, say: Callable[[str],
     demo.write_inputs(org, root / "inputs")
     ws = Workspace.create(root, demo_design(list(org.grade_order), org.start_date), exist_ok=True)
     run_id = new_run_id()
-    first = run_stages(ws.root, ["design", "match"], run_id=run_id, progress=say)
+    first = run_stages(ws.root, ["design", "match"], run_id=run_id, progress=say, lock_held=True)
     accepted = Workspace(ws.root).match_run()
     if accepted is None:
         raise WorkspaceError("the match stage stored no accepted run; see the match report")
@@ -68,8 +68,9 @@ def _build_and_run(root: Path, seed: int, n_employees: int, say: Callable[[str],
     design = ws.design.model_copy(update={"inputs": {**ws.design.inputs,
                                                      **{k: str(Path(p).resolve().relative_to(ws.root)) for k, p in written.items()}}})
     ws.save_design(ProgramDesign.model_validate(design.model_dump()))
-    second = run_stages(ws.root, ["monitor"], run_id=run_id, progress=say)
+    second = run_stages(ws.root, ["monitor"], run_id=run_id, progress=say, lock_held=True)
     # the demo's HR outcomes run one year past the start, so the 12-month KPIs are measurable then
     one_year_on = (pd.Timestamp(org.start_date) + pd.DateOffset(years=1)).date().isoformat()
-    third = run_stages(ws.root, ["evaluate"], {"as_of": one_year_on}, run_id=run_id, progress=say)
+    third = run_stages(ws.root, ["evaluate"], {"as_of": one_year_on}, run_id=run_id, progress=say,
+                       lock_held=True)
     return RunSummary(run_id, first.outcomes + second.outcomes + third.outcomes)

@@ -87,15 +87,20 @@ def run_stages(
     run_id: str | None = None,
     wait: bool = False,
     progress: Callable[[str], None] | None = None,
+    lock_held: bool = False,
 ) -> RunSummary:
-    """Run stage notebooks headless on a workspace; reports go to ``reports/`` (latest) and ``reports/<run-id>/``."""
+    """Run stage notebooks headless on a workspace; reports go to ``reports/`` (latest) and ``reports/<run-id>/``.
+
+    ``lock_held``: the caller already holds the workspace's run lock (``revmentor demo`` holds it
+    across the several runs it makes), so this run does not take it again.
+    """
     ws = Workspace(workspace)
     say = progress or (lambda msg: None)
     run_id = run_id or new_run_id()
     outcomes: list[StageOutcome] = []
     chosen = parse_stages(stages)
     check_parameters(parameters or {}, {s: notebooks_dir() / STAGES[s] for s in chosen}, ws.design)
-    with ws.run_lock(wait=wait):
+    with contextlib.nullcontext() if lock_held else ws.run_lock(wait=wait):
         run_dir = ws.root / "runs" / run_id
         run_dir.mkdir(parents=True, exist_ok=True)
         with ws.step("run", run_id, {"stages": chosen, "parameters": parameters or {}}):

@@ -7,6 +7,7 @@ A step that fails or is killed leaves the previous state intact and shows as fai
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import getpass
 import hashlib
@@ -109,6 +110,7 @@ class ImportRecord:
     rows: int
     stored_path: Path
     already_current: bool
+    warnings: int = 0  # rows imported with a warning (e.g. a meeting dated outside the programme's span)
 
 
 @dataclass(frozen=True)
@@ -125,9 +127,6 @@ class MatchRun:
     unmatched: pd.DataFrame
     summary: dict[str, Any]
     accepted: bool
-
-
-_HELD: dict[Path, int] = {}  # workspaces whose run lock this process holds, and how deeply
 
 
 def check_new_folder(root: Path) -> None:
@@ -351,7 +350,9 @@ class Workspace:
                 tmp = stored.with_name("." + stored.name + ".tmp")
                 shutil.copyfile(path, tmp)
                 os.replace(tmp, stored)
-            return self._store_import(kind, path.name, digest, stored, frame, mapping, who)
+            record = self._store_import(kind, path.name, digest, stored, frame, mapping, who)
+            warned = frame.attrs.get("warnings")
+            return dataclasses.replace(record, warnings=0 if warned is None else len(warned))
 
     def _check_instruments(self, kind: str, frame: pd.DataFrame, name: str) -> None:
         """Assessments: every item answer and score inside its instrument's range, or InputError (nothing stored)."""
@@ -598,26 +599,7 @@ class Workspace:
 
     @contextlib.contextmanager
     def run_lock(self, wait: bool = False) -> Iterator[None]:
-        """Hold the workspace's run lock; refuse (or wait) if another run holds it.
-
-        Re-entrant within one process (``revmentor demo`` holds it across the runs it starts).
-        """
-        if _HELD.get(self.root):
-            _HELD[self.root] += 1
-            try:
-                yield
-            finally:
-                _HELD[self.root] -= 1
-            return
-        with self._flock(wait):
-            _HELD[self.root] = 1
-            try:
-                yield
-            finally:
-                _HELD.pop(self.root, None)
-
-    @contextlib.contextmanager
-    def _flock(self, wait: bool) -> Iterator[None]:
+        """Hold the workspace's run lock; refuse (or wait) if another run holds it (another holder in this process too)."""
         lock_path = self.root / ".revmentor.lock"
         fh = open(lock_path, "a+")
         try:
