@@ -381,3 +381,35 @@ def test_a_match_stage_that_fails_after_its_notebook_leaves_the_accepted_match(t
     runs = ws.match_runs()
     assert len(runs) == 2 and runs["accepted_at"].isna().tolist() == [False, True]
     assert ws.match_run().id == first.id, "the previously accepted match stays accepted"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("rule", ["none", "waiting list"])
+def test_the_evaluate_stage_runs_without_a_qualifying_comparison_group(demo_workspace, tmp_path, rule):
+    """`comparison: none` (an allowed value), or a rule no one qualifies for, used to stop the stage with KeyError."""
+    import shutil
+
+    from revmentor_nb.run.pipeline import run_stages
+    from revmentor_nb.workspace.workspace import Workspace
+
+    copy = tmp_path / "ws"
+    shutil.copytree(demo_workspace, copy)
+    start = Workspace(copy).design.schedule.start_date
+    as_of = (pd.Timestamp(start) + pd.DateOffset(years=1)).date().isoformat()
+    summary = run_stages(copy, ["evaluate"], {"comparison": rule, "as_of": as_of})
+    html = summary.outcomes[0].report.read_text(encoding="utf-8")
+    assert "KeyError" not in html and "Traceback" not in html
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write to any folder")
+def test_a_reports_folder_that_is_not_writable_is_a_one_line_message(tmp_path):
+    from revmentor_nb.workspace.workspace import Workspace
+
+    ws = Workspace.create(tmp_path / "ws")
+    (ws.root / "reports").chmod(0o500)
+    try:
+        out = subprocess.run(revmentor_cmd("run", str(ws.root), "--stage", "design"), capture_output=True, text=True)
+    finally:
+        (ws.root / "reports").chmod(0o700)
+    assert out.returncode == 1 and "not writable" in out.stderr and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1

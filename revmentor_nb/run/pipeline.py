@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from revmentor_nb.run.parameters import check_parameters, declared_parameters
-from revmentor_nb.workspace.workspace import Workspace
+from revmentor_nb.workspace.workspace import Workspace, WorkspaceError
 
 STAGES: dict[str, str] = {
     "design": "01_design.ipynb",
@@ -100,6 +100,10 @@ def run_stages(
     outcomes: list[StageOutcome] = []
     chosen = parse_stages(stages)
     check_parameters(parameters or {}, {s: notebooks_dir() / STAGES[s] for s in chosen}, ws.design)
+    for folder in (ws.root, ws.root / "runs", ws.root / "reports"):
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise WorkspaceError(f"{folder} is not writable, so the run could keep neither its notebooks nor its "
+                                 f"reports; give yourself write access to it (or run as its owner)")
     with contextlib.nullcontext() if lock_held else ws.run_lock(wait=wait):
         run_dir = ws.root / "runs" / run_id
         run_dir.mkdir(parents=True, exist_ok=True)
