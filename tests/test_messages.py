@@ -146,7 +146,9 @@ def test_dry_run_writes_one_eml_per_pair_with_calendar_and_agreement(ws, server,
         event = cal.walk("VEVENT")[0]
         assert event["rrule"]["INTERVAL"] == [30] and str(event["dtstart"].dt.tzinfo) == "Europe/London"
         assert {str(a) for a in event["attendee"]} == {f"mailto:{EMAILS[i]}" for i in entry["to"]}
-        stem = "--".join(entry["to"])
+        from revmentor_nb.review.handover import pair_stem
+
+        stem = pair_stem(*entry["to"])  # the hand-over files' name: both ids and a hash of them
         agreement = (ws.root / "exports").glob(f"*/agreements/{stem}.md")
         assert files["mentoring-agreement.md"].get_content() == next(agreement).read_text(encoding="utf-8")
         on_disk = icalendar.Calendar.from_ical((box.folder / "calendar" / f"intro-{stem}.ics").read_bytes())

@@ -22,7 +22,7 @@ import pandas as pd
 from revmentor_nb.io.templates import render
 from revmentor_nb.messages import ics
 from revmentor_nb.messages.survey import survey_link
-from revmentor_nb.review.handover import safe_name
+from revmentor_nb.review.handover import pair_stem, safe_name
 
 if TYPE_CHECKING:
     from revmentor_nb.workspace.workspace import Workspace
@@ -200,7 +200,7 @@ def plan_intros(ws: "Workspace", as_of: date | None = None, sent: set[str] | Non
         if not (mentor.email and mentee.email):
             skipped.append((key, f"{mentor.id}, {mentee.id}", _no_address((mentor, mentee))))
             continue
-        stem = f"{safe_name(mentor.id)}--{safe_name(mentee.id)}"
+        stem = pair_stem(mentor.id, mentee.id)  # the hand-over files' own (collision-free) name
         agreement = [folder / f"{stem}.html", folder / f"{stem}.md"]
         if not all(p.is_file() for p in agreement):
             skipped.append((key, f"{mentor.id}, {mentee.id}",
