@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "fix"]
+SHEET_ROWS = 10_000_000  # row key of a later sheet of a workbook: position x SHEET_ROWS + row
 
 
 class InputError(ValueError):
@@ -30,14 +31,23 @@ class ProblemLog:
 
     file: str
     rows: list[dict] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # a workbook read from several sheets: their titles, in order
 
     def add(self, row: int | None, column: str | None, value: object, problem: str, fix: str) -> None:
-        """Record one problem; ``row`` is the spreadsheet row (header = 1) or None for the file."""
+        """Record one problem; ``row`` is the spreadsheet row (header = 1) or None for the file.
+
+        When rows come from several sheets (``sheets``), ``row`` is the sheet's position times
+        SHEET_ROWS plus its row, and the problem names the sheet and the row within it.
+        """
         text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
         if len(text) > 80:
             text = text[:77] + "..."
+        file = self.file
+        if self.sheets and row is not None:
+            at, row = divmod(int(row), SHEET_ROWS)
+            file = f"{self.file} (sheet '{self.sheets[min(at, len(self.sheets) - 1)]}')"
         self.rows.append(
-            {"file": self.file, "row": row, "column": column or "", "value": text, "problem": problem, "fix": fix}
+            {"file": file, "row": row, "column": column or "", "value": text, "problem": problem, "fix": fix}
         )
 
     def __len__(self) -> int:

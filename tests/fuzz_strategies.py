@@ -67,7 +67,7 @@ from revmentor_nb.io.contract import (
     LIST,
     TEXT,
 )
-from revmentor_nb.io.load import load, validate_frame
+from revmentor_nb.io.load import ACTIVITY_DATES, load, validate_frame
 from revmentor_nb.io.read import normalise_header
 from revmentor_nb.run.validate import validate_file
 
@@ -516,6 +516,11 @@ class Table:
         self.done.append(what)
 
 
+def _activity_date_text(v: Values) -> str:
+    """A date of programme activity (a meeting, a check-in): inside the loader's plausible window."""
+    return _date_text(v, lo=dt.date(1995, 1, 1), hi=dt.date(2026, 1, 1))[0]
+
+
 def _date_text(v: Values, lo: dt.date = dt.date(1950, 1, 1), hi: dt.date = dt.date(2100, 12, 31)) -> tuple[str, dt.date]:
     """A valid date as a person types it (ISO or DD/MM/YYYY), and the date."""
     d = v.date(lo, hi)
@@ -691,7 +696,7 @@ def _fill_meetings(t: Table, chosen: list[str]) -> None:
     v, ids = t.v, _pool(t)
     for row in t.rows:
         a, b = v.some(ids, 2, 2, unique=True)
-        cells = {"mentor_id": a, "mentee_id": b, "date": _date_text(v)[0],
+        cells = {"mentor_id": a, "mentee_id": b, "date": _activity_date_text(v),
                  "duration_min": v.pick(["", "0", "30", "45", "60.0", "+90"]),
                  "mode": v.pick(["", "video", "in person", "<b>walk</b>", "=phone"]), "logged_by": _text(v, t.fmt)}
         row.update({c: cells[c] if c in cells else _default_cell(t.kind.column(c)) for c in chosen})
@@ -702,7 +707,7 @@ def _fill_checkins(t: Table, chosen: list[str]) -> None:
     v, ids = t.v, _pool(t)
     for row in t.rows:
         stage = v.pick(list(contract.CHECKIN_STAGES))
-        cells = {"person_id": v.pick(ids), "date": _date_text(v)[0],
+        cells = {"person_id": v.pick(ids), "date": _activity_date_text(v),
                  "stage": v.pick([stage, stage.upper(), f" {stage.title()} "]),
                  "satisfaction": v.pick(["", "1", "3", "5", "4.0"]),
                  "on_track": v.pick(["", _bool_text(v, v.flip())]), "comment": _text(v, t.fmt)}
@@ -721,7 +726,7 @@ def _fill_assessments(t: Table, chosen: list[str]) -> None:
     for row in t.rows:
         cells = {"person_id": v.pick(ids), "stage": v.pick(["pre", "post", "PRE", " Post "]),
                  "instrument": v.pick(["wellbeing", "confidence", "<i>scale</i>", "Zoë's scale"]),
-                 "date": v.pick(["", _date_text(v)[0]])}
+                 "date": v.pick(["", _activity_date_text(v)])}
         answers = {q: v.pick(["", "1", "2", "4", "5", "3.5", "3,5"]) for q in t.items}
         score = v.pick(["", "3.5", "12", "-1.5", "1e2", ".5", "4,25"]) if with_score else ""
         if not score and not any(answers.values()):
@@ -912,7 +917,9 @@ def _mutate(draw, t: Table) -> None:
         column = draw(st.sampled_from([c for c in typed if c in RETYPED]))
         i = draw(st.sampled_from(t.free(column)))
         ctype = t.kind.column(column).type
-        if ctype == DATE:
+        if ctype == DATE and column in ACTIVITY_DATES.values() and t.kind.name in ACTIVITY_DATES:
+            value = _activity_date_text(t.v)
+        elif ctype == DATE:
             value, _ = _date_text(t.v, lo=dt.date(1950, 1, 1), hi=dt.date(2100, 1, 1))
         elif ctype == BOOL:
             value = _bool_text(t.v, t.v.flip())

@@ -121,6 +121,8 @@ TABLES: dict[str, dict[str, Grouped | People | NotGrouped]] = {
                                       figures=("satisfaction", "rated 1-2", "say on track")),
         "pairs at risk or needing a check-in": People(("mentor_id", "mentee_id")),
         "Contacts due": NotGrouped(OPERATIONAL),
+        "Messages due as of": NotGrouped(OPERATIONAL + "; the messages are those contacts' introductions, nudges "
+                                                     "and check-in invitations"),
         "Check-ins, agreements, training and communications due": People(("who", "mentor_id", "mentee_id")),
     },
     "04_evaluate.html": {

@@ -282,6 +282,92 @@ class MonitoringRules(_Strict):
                                 description="what is due: also list what falls due within this many days")
 
 
+SURVEY_PLACEHOLDERS = ("id", "stage", "pair")
+
+
+class Smtp(_Strict):
+    """The mail server ``revmentor send --send`` uses; the password comes from an environment variable, never a file."""
+
+    host: str = Field("localhost", min_length=1)
+    port: int = Field(587, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = Field(
+        "starttls", description="starttls (port 587), ssl (port 465), or none (only to a server on this machine)")
+    user: str | None = Field(None, description="login name; blank sends without logging in")
+    password_env: str = Field("REVMENTOR_SMTP_PASSWORD", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+                              description="environment variable that holds the password")
+    rate_per_minute: float = Field(30.0, gt=0, le=6000, description="most messages sent per minute")
+    timeout_seconds: float = Field(30.0, gt=0, le=600)
+
+
+class Messages(_Strict):
+    """Introductions, nudges and check-in invitations: sender, team, calendar defaults and the survey link."""
+
+    from_address: str | None = Field(None, description="sender, e.g. 'Mentoring team <mentoring@example.org>'")
+    reply_to: str | None = None
+    team_address: str | None = Field(None, description="the programme team: gets the communication plan's steps")
+    timezone: str = Field("Europe/London", description="IANA time zone of meeting times, e.g. Europe/Berlin")
+    meeting_time: str = Field("10:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="proposed time, HH:MM")
+    first_meeting_days: int = Field(7, ge=0, le=60, description="first meeting proposed this many days after a pair starts")
+    survey_url: str | None = Field(
+        None, description="check-in survey link with {id} (the person's survey id), optional {stage} and {pair}, "
+                          "e.g. a prefilled Microsoft/Google Forms URL; never an e-mail")
+    nudge_repeat_days: int = Field(14, ge=1, le=365, description="an at-risk or check-in flag is re-sent at most this often")
+    smtp: Smtp = Field(default_factory=Smtp)
+
+    @field_validator("from_address", "team_address", "reply_to")
+    @classmethod
+    def _address(cls, v: str | None) -> str | None:
+        from email.utils import parseaddr
+
+        if v is None or not v.strip():
+            return None
+        addr = parseaddr(v.strip())[1]
+        if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", addr):
+            raise ValueError(f"{v!r} is not an e-mail address")
+        return v.strip()
+
+    @field_validator("meeting_time", mode="before")
+    @classmethod
+    def _unquoted_time(cls, v: Any) -> Any:
+        """YAML reads an unquoted 10:00 as 600 (minutes, base 60): take it back as the time written."""
+        if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 24 * 60:
+            return f"{v // 60:02d}:{v % 60:02d}"
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{v!r} is not an IANA time zone (e.g. Europe/London, America/New_York)") from None
+        return v
+
+    @field_validator("survey_url")
+    @classmethod
+    def _survey_template(cls, v: str | None) -> str | None:
+        import string
+
+        if v is None or not v.strip():
+            return None
+        v = v.strip()
+        if not v.startswith(("https://", "http://")):
+            raise ValueError("the survey link must start with https://")
+        try:
+            names = {f for _, f, _, _ in string.Formatter().parse(v) if f is not None}
+        except ValueError as err:
+            raise ValueError(f"the survey link has a broken placeholder ({err}); write {{id}}, {{stage}} or {{pair}}") from None
+        unknown = sorted(names - set(SURVEY_PLACEHOLDERS))
+        if unknown:
+            raise ValueError(f"the survey link names {', '.join('{' + n + '}' for n in unknown)}; only {{id}}, {{stage}} "
+                             "and {pair} are filled (never a name or an e-mail)")
+        if "id" not in names:
+            raise ValueError("the survey link must carry {id} (the person's survey id) so answers can be matched back")
+        return v
+
+
 Comparison = Literal["none", "eligible non-participants", "matched non-participants", "waiting list"]
 
 
@@ -312,7 +398,7 @@ class EvaluationPlan(_Strict):
 
 
 FIELD_FIXES: dict[str, str] = {
-    "spaces": "set at least 1 space: the number of pairs the programme can support",
+    "spaces": "set at least 1 space and at most 100000: the number of pairs the programme can support",
     "schedule.length_months": "set a length from 1 to 36 months (3-6 is typical)",
     "schedule.cadence_days": "set 7 to 120 days between meetings (about 30 is typical)",
     "schedule.meeting_minutes": "set 15 to 240 minutes per meeting (about 60 is typical)",
@@ -322,6 +408,12 @@ FIELD_FIXES: dict[str, str] = {
     "evaluation.alpha": "set alpha between 0 and 0.2 (0.05 is usual)",
     "evaluation.power": "set power from 0.5 to just under 1 (0.8 is usual)",
     "evaluation.dropout": "set the expected drop-out from 0 to 0.8 (0.2 is typical)",
+    "messages.survey_url": "write the form's prefilled link with {id} where the respondent id goes, e.g. "
+                           "https://forms.office.com/r/AbC?r3f={id}",
+    "messages.timezone": "use an IANA time zone name such as Europe/London or America/New_York",
+    "messages.from_address": "write an address such as 'Mentoring team <mentoring@example.org>'",
+    "messages.team_address": "write an address such as 'Mentoring team <mentoring@example.org>'",
+    "messages.reply_to": "write an address such as 'Mentoring team <mentoring@example.org>'",
 }
 
 
@@ -440,7 +532,7 @@ class MentorMatchInput(_Strict):
     format: Literal["mentor-match"] = "mentor-match"
     mentors: str = Field(..., min_length=1, description="mentor-match's mentors file (CSV or .xlsx)")
     mentees: str = Field(..., min_length=1, description="mentor-match's mentees file (CSV or .xlsx)")
-    capacity: int = Field(3, ge=1, description="most pairs per person on each side (mentor-match gives 3)")
+    capacity: int = Field(3, ge=1, le=50, description="most pairs per person on each side (mentor-match gives 3)")
 
 
 _INPUT_FIXES = {
@@ -486,7 +578,7 @@ class ProgramDesign(_Strict):
     direction: Literal["reverse", "traditional"] = Field(
         "reverse", description="reverse: the mentor is the junior colleague; traditional: the mentor is senior "
                                "(a scheme run with this toolkit's matcher, e.g. matching.preset: civil-service)")
-    spaces: int = Field(50, ge=1, description="pairs the programme can support")
+    spaces: int = Field(50, ge=1, le=100_000, description="pairs the programme can support")
     eligibility: Eligibility = Field(default_factory=Eligibility)
     schedule: Schedule = Field(default_factory=Schedule)
     delivery: Delivery = Field(default_factory=Delivery)
@@ -501,6 +593,7 @@ class ProgramDesign(_Strict):
         default_factory=dict, description="readiness question id -> yes / partly / no / unknown")
     privacy: Privacy = Field(default_factory=Privacy)
     monitoring: MonitoringRules = Field(default_factory=MonitoringRules)
+    messages: Messages = Field(default_factory=Messages)
 
     @model_validator(mode="before")
     @classmethod
@@ -820,6 +913,16 @@ def design_advice(design: ProgramDesign) -> pd.DataFrame:
     if not design.matching.rules.consent:
         rows.append(("matching.rules.consent", "people who did not consent can be matched",
                      "switch consent back on: only people who agreed should ever be matched"))
+    from revmentor_nb.io.contract import PARTICIPANTS
+
+    known = [c.name for c in PARTICIPANTS.columns]
+    fairness = design.matching.fairness
+    listed = [("matching.fairness.attributes", a) for a in (fairness.attributes if fairness else [])]
+    listed += [(f"matching.mix[{i}].column", cap.column) for i, cap in enumerate(design.matching.mix)]
+    for key, column in listed:
+        if column not in known:
+            rows.append((key, f"'{column}' is not a column of the participants contract (a typo?)",
+                         f"the matcher refuses a column the sign-ups lack; contract columns: {', '.join(known)}"))
     if design.mode == "two-way" and not design.matching.weights.reciprocity:
         rows.append(("matching.weights.reciprocity", "two-way mode without weight on what mentees can teach back",
                      "give reciprocity a weight (0.5 is the default)"))

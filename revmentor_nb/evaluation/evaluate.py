@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from revmentor_nb.design.program import ProgramDesign, band_ranks
+from revmentor_nb.errors import InputError
 from revmentor_nb.evaluation.comparison import (
     ComparisonGroup,
     comparison_group,
@@ -25,6 +26,7 @@ from revmentor_nb.evaluation.comparison import (
 )
 from revmentor_nb.evaluation.dose import DoseResponse, dose_response, meetings_held
 from revmentor_nb.evaluation.instruments import (
+    range_problems,
     TOTAL,
     Instrument,
     load_instruments,
@@ -180,7 +182,10 @@ def evaluate(inputs: EvaluationInputs, design: ProgramDesign, *, as_of: date | s
     groups the roster shows under-represented in the senior grades (``kpis.representation``).
     """
     ev_plan = design.evaluation
-    k = int(k or design.privacy.k)
+    if k is not None and (isinstance(k, bool) or int(k) != k or int(k) < design.privacy.k):
+        raise ValueError(f"k = {k!r} is below the programme's privacy floor (privacy.k = {design.privacy.k}): "
+                         f"give k of {design.privacy.k} or more, or None for privacy.k")
+    k = int(k if k is not None else design.privacy.k)
     rule = comparison or ev_plan.comparison
     as_of_d = pd.Timestamp(as_of).date() if as_of else default_as_of(inputs)
     index = design.schedule.start_date
@@ -196,6 +201,10 @@ def evaluate(inputs: EvaluationInputs, design: ProgramDesign, *, as_of: date | s
     if assessments is None or assessments.empty:
         assessments = pd.DataFrame(columns=["person_id", "stage", "instrument", "score"])
         notes.append("No assessments were imported: nothing to compare before and after.")
+    out_of_range = range_problems(assessments, insts, str(assessments.attrs.get("file") or "assessments"))
+    if len(out_of_range):
+        raise InputError(out_of_range, f"{len(out_of_range)} assessment value(s) outside their instrument's range "
+                                       "(they would be blanked or counted as they are); correct the file and import it again")
     scores = person_scores(assessments, insts)
     unknown = sorted(set(scores["instrument"]) - set(insts))
     if unknown:

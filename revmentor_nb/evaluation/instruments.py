@@ -151,6 +151,39 @@ def item_values(rows: pd.DataFrame, inst: Instrument) -> tuple[pd.DataFrame, int
     return values, int(bad.to_numpy().sum())
 
 
+def range_problems(assessments: pd.DataFrame, instruments: Mapping[str, Instrument],
+                   file: str = "assessments") -> pd.DataFrame:
+    """Item answers and scores outside their instrument's declared range, one problem per cell.
+
+    Scoring would otherwise blank an answer of 9 on a 1-5 item (and count a score of 99) without a
+    word; this lists them so the file is corrected first. Rows naming an unknown instrument are left
+    to the evaluation's notes. The index is taken as the spreadsheet row when it is named ``row``.
+    """
+    from revmentor_nb.errors import ProblemLog
+
+    log = ProblemLog(file)
+    if assessments is None or assessments.empty or "instrument" not in assessments:
+        return log.frame()
+    rows = assessments.index.to_numpy() if assessments.index.name == "row" else [None] * len(assessments)
+    key = assessments["instrument"].astype(str)  # matched exactly, as scoring matches them
+    for name, inst in instruments.items():
+        mine = (key == str(name)).to_numpy()
+        if not mine.any():
+            continue
+        span = f"{inst.scale_min:g} to {inst.scale_max:g}"
+        for column, what in [(i, "answer") for i in inst.items] + [("score", "score")]:
+            if column not in assessments:
+                continue
+            values = pd.to_numeric(assessments[column], errors="coerce").to_numpy(dtype=float)
+            out = mine & ~np.isnan(values) & ((values < inst.scale_min) | (values > inst.scale_max))
+            for at in np.flatnonzero(out):
+                row = rows[at]
+                log.add(None if row is None else int(row), column, f"{values[at]:g}",
+                        f"{what} {values[at]:g} is outside {inst.name}'s range ({span})",
+                        f"correct it to a value from {span}, or leave the cell blank if it was not answered")
+    return log.frame()
+
+
 def _mean_if_answered(values: pd.DataFrame, share: float) -> pd.Series:
     answered = values.notna().sum(axis=1)
     return values.mean(axis=1).where(answered >= np.ceil(share * values.shape[1] - 1e-9))

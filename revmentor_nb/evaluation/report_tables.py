@@ -102,11 +102,11 @@ def safe_balance(ev: Evaluation, k: int | None = None) -> pd.DataFrame:
     for who, g in ev.comparisons.items():
         if g.balance is not None and who in SIDES and len(g.participants) >= k and len(g.controls) >= k:
             parts.append(g.balance.assign(who=who))
-    if not parts:
-        return pd.DataFrame(columns=["who", "comparison", "characteristic"])
-    out = pd.concat(parts, ignore_index=True)
-    return out[["who", "n_participants", "n_comparison", "characteristic", "participants", "comparison",
-                "standardised_difference"]]
+    columns = ["who", "n_participants", "n_comparison", "characteristic", "participants", "comparison",
+               "standardised_difference"]
+    if not parts:  # no comparison group (comparison: none), or none that qualifies: an empty table, same columns
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
 
 
 def safe_dose(ev: Evaluation, k: int | None = None) -> tuple[pd.DataFrame, dict[tuple[str, str, str], pd.DataFrame]]:

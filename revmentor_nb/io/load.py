@@ -34,13 +34,24 @@ from revmentor_nb.io.org import find_cycles, manager_map
 PathLike = str | os.PathLike[str]
 
 # Whole-number columns with a range: (lowest, highest), None = open.
+# Upper ends keep absurd numbers (a capacity of 10**9) from ever reaching the matcher.
+MAX_CAPACITY = 50
 RANGES: dict[tuple[str, str], tuple[int | None, int | None]] = {
-    ("participants", "capacity"): (1, None),
-    ("participants", "mentor_capacity"): (0, None),
-    ("participants", "mentee_capacity"): (0, None),
+    ("participants", "capacity"): (1, MAX_CAPACITY),
+    ("participants", "mentor_capacity"): (0, MAX_CAPACITY),
+    ("participants", "mentee_capacity"): (0, MAX_CAPACITY),
     ("checkins", "satisfaction"): (1, 5),
-    ("meetings", "duration_min"): (0, None),
+    ("meetings", "duration_min"): (0, 24 * 60),
 }
+# Dates of programme activity: outside this window a date is a typo (1900, 2099), a problem;
+# outside the programme's span (when known) it is a warning.
+ACTIVITY_DATES: dict[str, str] = {
+    "meetings": "date", "checkins": "date", "assessments": "date", "training": "completed_on",
+    "agreements": "signed_on",
+}
+EARLIEST_ACTIVITY = pd.Timestamp("1990-01-01")
+FUTURE_YEARS = 2  # an activity dated more than this many years after today is a typo
+SPAN_SLACK_DAYS = 92  # activity this long before the start or after the end is still in the programme's span
 ID_COLUMNS = ("person_id", "person_a", "person_b", "mentor_id", "mentee_id")
 PAIRS = (("person_a", "person_b"), ("mentor_id", "mentee_id"))
 MAX_CYCLE_SHOWN = 12
@@ -69,8 +80,12 @@ class _Check:
     items: list[str] = field(default_factory=list)
 
     def has(self, column: str) -> bool:
-        """Whether the file has this contract column."""
+        """Whether the file has this column (a contract column, or an extra one of that name)."""
         return column in self.text.columns
+
+    def has_own(self, column: str) -> bool:
+        """Whether the file has this column and it is one of this kind's contract columns (so it was parsed)."""
+        return column in self.parsed and self.has(column)
 
     def cells(self, column: str) -> pd.Series:
         """The text cells of a column ('' everywhere when the file lacks it)."""
@@ -90,20 +105,23 @@ def load(
     grade_order: Sequence[object] | None = None,
     mapping: Mapping[str, object] | None = None,
     participants: pd.DataFrame | None = None,
+    span: tuple[object, object] | None = None,
 ) -> pd.DataFrame:
     """Read and validate one input file of ``kind``; return the typed frame or raise InputError.
 
     ``roster`` resolves managers who did not sign up; ``participants`` lets meeting, lock,
     check-in (etc.) files be checked for unknown people; ``mapping`` maps file headers onto
-    contract columns ahead of the built-in aliases; ``grade_order`` lists text grades junior first.
+    contract columns ahead of the built-in aliases; ``grade_order`` lists text grades junior first;
+    ``span`` (the programme's start and end) turns activity dated well outside it into warnings
+    (``frame.attrs["warnings"]``, a problems table that does not stop the import).
     """
     k = get_kind(kind)
     log = ProblemLog(Path(path).name)
-    cells = tables.read_cells(path, log)
+    cells = tables.read_cells(path, log, k)
     if cells is None:  # the file itself cannot be read: nothing more to check
         raise InputError(log.frame())
     return _validate(k, cells, log, file=str(path), mapping=mapping, roster=roster,
-                     participants=participants, grade_order=grade_order)
+                     participants=participants, grade_order=grade_order, span=span)
 
 
 def load_participants(
@@ -134,6 +152,7 @@ def validate_frame(
     grade_order: Sequence[object] | None = None,
     mapping: Mapping[str, object] | None = None,
     participants: pd.DataFrame | None = None,
+    span: tuple[object, object] | None = None,
 ) -> pd.DataFrame:
     """Validate a DataFrame already in memory exactly as ``load`` validates a file.
 
@@ -144,7 +163,7 @@ def validate_frame(
     log = ProblemLog(file)
     cells = tables.cells_from_frame(text_frame)
     return _validate(k, cells, log, file=file, mapping=mapping, roster=roster,
-                     participants=participants, grade_order=grade_order)
+                     participants=participants, grade_order=grade_order, span=span)
 
 
 # --- the pass --------------------------------------------------------------------------
@@ -160,6 +179,7 @@ def _validate(
     roster: pd.DataFrame | None,
     participants: pd.DataFrame | None,
     grade_order: Sequence[object] | None,
+    span: tuple[object, object] | None = None,
 ) -> pd.DataFrame:
     """Check every rule of ``k`` on the named cells; raise InputError or return the typed frame."""
     text, match = tables.named_frame(cells, k, mapping, log)
@@ -170,7 +190,9 @@ def _validate(
     KIND_CHECKS.get(k.name, _no_check)(ctx)
     _check_known_ids(ctx)
     _check_pairs(ctx)
+    _check_activity_dates(ctx)
     log.raise_if_any()
+    warnings = _span_warnings(ctx, span)
     frame = _assemble(ctx)
     frame.attrs.update({
         "kind": k.name, "file": file, "mapping": dict(match.mapping),
@@ -178,6 +200,8 @@ def _validate(
     })
     if ctx.items:
         frame.attrs["items"] = list(ctx.items)
+    if len(warnings):
+        frame.attrs["warnings"] = warnings
     return frame
 
 
@@ -191,7 +215,13 @@ def _report_missing_columns(ctx: _Check, match: tables.HeaderMatch) -> None:
     for name in ctx.kind.required:
         if ctx.has(name):
             continue
-        ctx.log.add(None, name, "", f"required column '{name}' is missing", _missing_fix(ctx.kind, name, match, unused))
+        fix = _missing_fix(ctx.kind, name, match, unused)
+        others = ctx.text.attrs.get("sheets_not_read") or []
+        if others:
+            read = ctx.text.attrs.get("sheet", "the first sheet")
+            fix = (f"sheet '{read}' was read; no sheet ({', '.join(repr(t) for t in others)} too) has "
+                   f"{ctx.kind.name} headers: put them atop the data sheet; " + fix)
+        ctx.log.add(None, name, "", f"required column '{name}' is missing", fix)
 
 
 def _missing_fix(k: Kind, name: str, match: tables.HeaderMatch, unused: list[str]) -> str:
@@ -494,7 +524,7 @@ def _check_known_ids(ctx: _Check) -> None:
         return
     known = set(ctx.participants["person_id"].dropna().astype(str))
     for column in ID_COLUMNS:
-        if not ctx.has(column):
+        if not ctx.has_own(column):
             continue
         ids = ctx.parsed[column]
         unknown = ids.notna() & ~ids.isin(known)
@@ -505,9 +535,43 @@ def _check_known_ids(ctx: _Check) -> None:
 def _check_pairs(ctx: _Check) -> None:
     """A pair (exclusion, lock, meeting, agreement) must be two different people."""
     for a, b in PAIRS:
-        if ctx.has(a) and ctx.has(b):
+        if ctx.has_own(a) and ctx.has_own(b):
             same = ctx.parsed[a].notna() & (ctx.parsed[a] == ctx.parsed[b])
             _log_rows(ctx, same, b, f"{a} and {b} are the same person", "correct one of the two ids")
+
+
+def _check_activity_dates(ctx: _Check) -> None:
+    """Activity dated before 1990 or years ahead (1900, 2099: typos) is a problem naming the window."""
+    column = ACTIVITY_DATES.get(ctx.kind.name)
+    if column is None or not ctx.has_own(column):
+        return
+    dates = ctx.parsed[column]
+    latest = pd.Timestamp.today().normalize() + pd.DateOffset(years=FUTURE_YEARS)
+    odd = dates.notna() & ((dates < EARLIEST_ACTIVITY) | (dates > latest))
+    if not odd.any():
+        return
+    window = f"{EARLIEST_ACTIVITY:%Y-%m-%d} to {latest:%Y-%m-%d}"
+    _log_rows(ctx, odd.fillna(False).astype(bool), column,
+              f"{column} is not a plausible date for programme activity (expected {window})",
+              "correct the year (a typo such as 1900 or 2099?), or leave the row out if it is not real")
+
+
+def _span_warnings(ctx: _Check, span: tuple[object, object] | None) -> pd.DataFrame:
+    """Activity dated well outside the programme's span: warnings (file, row, column, value, problem, fix)."""
+    column = ACTIVITY_DATES.get(ctx.kind.name)
+    warn = ProblemLog(ctx.log.file, sheets=list(ctx.log.sheets))
+    if span is None or column is None or not ctx.has_own(column) or None in span:
+        return warn.frame()
+    start, end = (pd.Timestamp(d) for d in span)
+    slack = pd.Timedelta(days=SPAN_SLACK_DAYS)
+    dates = ctx.parsed[column]
+    outside = dates.notna() & ((dates < start - slack) | (dates > end + slack))
+    for row, value in ctx.cells(column)[outside.fillna(False).astype(bool).to_numpy()].items():
+        warn.add(int(row), column, value,
+                 f"{column} is outside the programme's span ({start:%Y-%m-%d} to {end:%Y-%m-%d}, "
+                 f"give or take {SPAN_SLACK_DAYS} days)",
+                 "check the date; if the programme's dates changed, update schedule in program.yaml")
+    return warn.frame()
 
 
 KIND_CHECKS = {

@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from revmentor_nb.errors import InputError, ProblemLog
+from revmentor_nb.errors import SHEET_ROWS, InputError, ProblemLog
+from revmentor_nb.fileio import unreadable_reason
 from revmentor_nb.io.contract import Kind
 from revmentor_nb.io.contract import kind as get_kind
 
@@ -31,6 +32,7 @@ DELIMITERS = (",", ";", "\t")
 FIELD_SIZE_LIMIT = 1 << 27  # the csv module's default (128 KiB) rejects long free-text cells
 SNIFF_CHARS = 1 << 16
 SNIFF_ROWS = 50
+MAX_COLUMNS = 1000  # more is not a sign-up sheet; the checks per column would also take minutes
 BLANK_LINE = re.compile(r'[\s,;"]*')  # blank under any delimiter: only separators and spaces
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a <f> element in a worksheet's XML
 UNSAVED = "_unsaved_formulas"  # key of the source dict that carries them from the reader
@@ -215,11 +217,16 @@ def closest_header(column: str, kind: Kind, candidates: Sequence[str]) -> str | 
     """The header most like ``column`` or one of its aliases (None when nothing is close)."""
     targets = [normalise_header(column)] + [normalise_header(a) for a in kind.column(column).aliases]
     best, best_score = None, 0.0
+    matchers = [difflib.SequenceMatcher(None, b=t) for t in targets]
     for header in candidates:
         key = normalise_header(header)
         if not key:
             continue
-        score = max(difflib.SequenceMatcher(None, key, t).ratio() for t in targets)
+        score = 0.0
+        for m in matchers:  # the cheap upper bounds first: a wide file has thousands of headers
+            m.set_seq1(key)
+            if m.real_quick_ratio() > score and m.quick_ratio() > score:
+                score = max(score, m.ratio())
         if any(t in key or key in t for t in targets if len(t) >= 3 and len(key) >= 3):
             score = max(score, 0.8)
         if score > best_score:
@@ -334,12 +341,72 @@ def _read_csv(path: Path, log: ProblemLog) -> tuple[list[list[str]], dict[str, o
         return None
     delimiter = sniff_delimiter(text)
     try:
-        records = _csv_records(text, delimiter)
+        records, spans = _csv_records_with_lines(text, delimiter)
     except csv.Error as exc:
         log.add(None, None, path.name, f"the file could not be read as CSV ({exc})",
                 "open it in a spreadsheet program and save it again as CSV")
         return None
+    _report_runaway_quotes(text, delimiter, records, spans, log)
     return records, {"encoding": encoding, "delimiter": delimiter}
+
+
+def _csv_records_with_lines(text: str, delimiter: str) -> tuple[list[list[str]], list[tuple[int, int]]]:
+    """Every record of a CSV text and the (first, last) physical line (0-based) each one spans."""
+    _allow_long_cells()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    spans: list[tuple[int, int]] = []
+    before = 0
+    for record in reader:
+        records.append(record)
+        spans.append((before, reader.line_num - 1))
+        before = reader.line_num
+    return records, spans
+
+
+def _report_runaway_quotes(text: str, delimiter: str, records: list[list[str]], spans: list[tuple[int, int]],
+                           log: ProblemLog) -> None:
+    """A quote that opens in a cell and closes lines later (or never) swallows the rows between: a problem.
+
+    A cell may hold line breaks; it is suspect when one of its inner lines holds as many
+    delimiters as a whole row (rows read as text), or when its quote never closes at all.
+    """
+    header_at = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
+    if header_at is None:
+        return
+    headers = records[header_at]
+    width = len(headers)
+    lines: list[str] | None = None
+
+    def row_like(line: str) -> bool:  # split as if no quote were there, the line is as wide as a row
+        n = line.count(delimiter) + 1
+        return n == width if width < 4 else width - 1 <= n <= width + 1
+
+    for i, (first, last) in enumerate(spans):
+        if last <= first or i < header_at or width < 2:
+            continue
+        if lines is None:
+            lines = io.StringIO(text, newline="").readlines()
+        segment = lines[first:last + 1]
+        never_closed = i == len(records) - 1 and "".join(segment).count('"') % 2 == 1
+        rows_inside = sum(row_like(ln.rstrip("\r\n")) for ln in segment)
+        if rows_inside < 2 and not never_closed:
+            continue
+        for col, cell in enumerate(records[i]):
+            inner = [ln for ln in re.split(r"\r\n|\r|\n", cell)[1:] if ln.strip()]
+            if not inner and not (never_closed and ("\n" in cell or "\r" in cell)):
+                continue
+            column = headers[col].strip() if col < width and headers[col].strip() else f"column {column_letter(col)}"
+            if never_closed:
+                problem = (f"a quote (\") opens in this cell and never closes: the {len(inner)} line(s) after it, "
+                           f"to the end of the file, were read as this one cell")
+            else:
+                problem = (f"a quote (\") opens in this cell and closes only {len(inner)} line(s) later: "
+                           f"{rows_inside - 1} line(s) that look like rows were read as this one cell")
+            log.add(i + 1, column, cell.splitlines()[0] if cell else "", problem,
+                    "add the missing closing quote at the end of the cell (or remove the stray quote), "
+                    "then check that no row below was merged into it")
+            break
 
 
 def excel_text(value: object) -> str:
@@ -363,8 +430,27 @@ def excel_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path, log: ProblemLog) -> tuple[list[list[str]], dict[str, object]] | None:
-    """Records of the first sheet of a workbook, or None after logging why it cannot be read."""
+
+
+@dataclass
+class _Sheet:
+    """One worksheet as text records, with its formula cells that have no saved result."""
+
+    title: str
+    records: list[list[str]]
+    unsaved: dict[tuple[int, int], str]
+
+    @property
+    def has_data(self) -> bool:
+        return any(str(c).strip() for r in self.records for c in r)
+
+    @property
+    def headers(self) -> list[str]:
+        return next((r for r in self.records if any(str(c).strip() for c in r)), [])
+
+
+def _read_sheets(path: Path, log: ProblemLog) -> list[_Sheet] | None:
+    """Every worksheet of a workbook as text records, or None after logging why it cannot be opened."""
     import openpyxl  # imported here: only needed for workbooks
 
     try:
@@ -373,18 +459,115 @@ def _read_xlsx(path: Path, log: ProblemLog) -> tuple[list[list[str]], dict[str, 
         log.add(None, None, path.name, f"the file could not be opened as an Excel workbook ({type(exc).__name__})",
                 "open it in Excel and save it again as .xlsx, or export it as CSV")
         return None
+    raws: list[tuple[str, list[list[object]]]] = []
     try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # declared sizes are often wrong in exported workbooks
-        raw = [list(row) for row in sheet.iter_rows(values_only=True)]
-        title = sheet.title
+        for sheet in book.worksheets:
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()  # declared sizes are often wrong in exported workbooks
+            raws.append((sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]))
     finally:
         book.close()
-    unsaved = _unsaved_formulas(path, raw) if _has_formulas(path) else {}
-    for (r, c), formula in unsaved.items():
-        raw[r][c] = formula  # never an empty cell: the row is kept and the formula reported
-    records = [[excel_text(v) for v in row] for row in raw]
-    return records, {"sheet": title, UNSAVED: unsaved}
+    unsaved = _unsaved_formulas(path, [raw for _, raw in raws]) if _has_formulas(path) else [{} for _ in raws]
+    sheets = []
+    for (title, raw), missing in zip(raws, unsaved):
+        for (r, c), formula in missing.items():
+            raw[r][c] = formula  # never an empty cell: the row is kept and the formula reported
+        sheets.append(_Sheet(title, [[excel_text(v) for v in row] for row in raw], missing))
+    return sheets
+
+
+def _contract_columns(headers: Sequence[str], kind: Kind) -> frozenset[str]:
+    """The contract columns of ``kind`` that a header row names (by name or alias)."""
+    names, aliases = _contract_names(kind)
+    found = set()
+    for h in headers:
+        key = normalise_header(h)
+        if key in names:
+            found.add(names[key])
+        elif key in aliases:
+            found.add(aliases[key])
+    return frozenset(found)
+
+
+def _data_sheets(sheets: list[_Sheet], kind: Kind | None, log: ProblemLog, name: str) -> list[int]:
+    """Positions of the sheets to read: every sheet whose headers carry the kind's columns.
+
+    The sheet naming most required columns sets the layout; every other sheet with the same
+    contract columns is read too (rows split across sheets). A sheet with some of the kind's
+    columns but a different set is a problem (its rows would be lost); a sheet with none of
+    them (a read-me, a lookup list) is not read and is named in the source.
+    """
+    with_data = [i for i, sh in enumerate(sheets) if sh.has_data]
+    if not with_data:
+        return [0] if sheets else []
+    if kind is None:
+        return [with_data[0]]
+    columns = {i: _contract_columns(sheets[i].headers, kind) for i in with_data}
+    required = set(kind.required)
+    best = max(with_data, key=lambda i: (len(columns[i] & required), len(columns[i]), -i))
+    if not columns[best]:
+        return [with_data[0]]
+    chosen = [i for i in with_data if columns[i] == columns[best]]
+    enough = min(2, len(required))
+    for i in with_data:
+        if i in chosen or len(columns[i] & required) < enough:
+            continue
+        differ = sorted(columns[i] ^ columns[best])
+        log.add(None, None, f"sheet '{sheets[i].title}'",
+                f"sheet '{sheets[i].title}' was not read: it holds {kind.name} columns but not the same ones as "
+                f"sheet '{sheets[best].title}' (they differ in {', '.join(differ)})",
+                f"give every data sheet of {name} the same header row, or move these rows onto sheet "
+                f"'{sheets[best].title}'")
+    return chosen
+
+
+def _read_workbook(path: Path, log: ProblemLog, kind: Kind | None) -> Cells | None:
+    """The cells of a workbook: every sheet that carries the kind's headers, stacked; others named, not read."""
+    sheets = _read_sheets(path, log)
+    if sheets is None:
+        return None
+    if not sheets:
+        log.add(None, None, path.name, "the workbook has no worksheets", "export the data again as .xlsx or CSV")
+        return None
+    chosen = _data_sheets(sheets, kind, log, path.name)
+    skipped = [sh.title for i, sh in enumerate(sheets) if sh.has_data and i not in chosen]
+    parts = []
+    for i in chosen:
+        cells = cells_from_records(sheets[i].records, log, sheets[i].unsaved)
+        if cells is None:
+            return None
+        parts.append((sheets[i].title, cells))
+    cells = parts[0][1] if len(parts) == 1 else _stack_sheets(parts, log)
+    cells.source.update({"sheet": parts[0][0], "sheets": [t for t, _ in parts], "sheets_not_read": skipped})
+    return cells
+
+
+def _stack_sheets(parts: list[tuple[str, Cells]], log: ProblemLog) -> Cells:
+    """Several sheets' cells as one: columns matched by header, rows keyed sheet position x SHEET_ROWS + row."""
+    headers = list(parts[0][1].headers)
+    position = {normalise_header(h): j for j, h in enumerate(headers)}
+    bodies, blank, overflow, beyond, unsaved = [], [], {}, {}, {}
+    for n, (_, cells) in enumerate(parts):
+        where: dict[int, int] = {}
+        for j, h in enumerate(cells.headers):
+            key = normalise_header(h)
+            target = j if n == 0 else position.get(key)
+            if target is None or target in where.values():  # a new header, or one repeated within this sheet
+                target = len(headers)
+                headers.append(h)
+                position.setdefault(key, target)
+            where[j] = target
+        offset = n * SHEET_ROWS
+        body = cells.body.rename(columns=where)
+        body.index = pd.Index(body.index.to_numpy(dtype=np.int64) + offset, name="row")
+        bodies.append(body)
+        blank += [r + offset for r in cells.blank_rows]
+        overflow.update({r + offset: v for r, v in cells.overflow.items()})
+        beyond.update({r + offset: v for r, v in cells.overflow_column.items()})
+        unsaved.update({(r + offset, where[c]): f for (r, c), f in cells.unsaved.items()})
+    body = pd.concat(bodies).reindex(columns=range(len(headers))).fillna("").astype(object)
+    log.sheets = [t for t, _ in parts]
+    return Cells(headers, body, blank, overflow, {}, beyond, unsaved)
 
 
 def _has_formulas(path: Path) -> bool:
@@ -399,28 +582,29 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
-def _unsaved_formulas(path: Path, values: list[list[object]]) -> dict[tuple[int, int], str]:
-    """(record, column) -> formula of the first sheet's formula cells whose result was not saved.
+def _unsaved_formulas(path: Path, values: list[list[list[object]]]) -> list[dict[tuple[int, int], str]]:
+    """Per sheet: (record, column) -> formula of the formula cells whose result was not saved.
 
     A workbook written by a program rather than saved by Excel holds formulas without their
     results; read for values, such a cell looks empty, so its row could vanish unreported.
     """
     import openpyxl
 
+    found: list[dict[tuple[int, int], str]] = [{} for _ in values]
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception:  # noqa: BLE001 - it opened for values a moment ago; without formulas there is nothing to add
-        return {}
-    found: dict[tuple[int, int], str] = {}
+        return found
     try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()
-        for r, row in enumerate(sheet.iter_rows()):
-            for c, cell in enumerate(row):
-                if getattr(cell, "data_type", None) != "f" or r >= len(values):
-                    continue
-                if c >= len(values[r]) or values[r][c] is None:
-                    found[(r, c)] = str(cell.value)
+        for sheet, rows, out in zip(book.worksheets, values, found):
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()
+            for r, row in enumerate(sheet.iter_rows()):
+                for c, cell in enumerate(row):
+                    if getattr(cell, "data_type", None) != "f" or r >= len(rows):
+                        continue
+                    if c >= len(rows[r]) or rows[r][c] is None:
+                        out[(r, c)] = str(cell.value)
     finally:
         book.close()
     return found
@@ -447,8 +631,11 @@ def _pad(records: list[list[str]], width: int) -> tuple[list[list[str]], dict[in
 
 
 def _strip_all(body: pd.DataFrame) -> pd.DataFrame:
-    """Every cell trimmed, as object-dtype str."""
-    return pd.DataFrame({c: body[c].astype(object).str.strip() for c in body.columns}, index=body.index)
+    """Every cell trimmed, as object-dtype str (one pass over the values: wide files stay fast)."""
+    values = body.to_numpy(dtype=object)
+    flat = np.array([v.strip() if isinstance(v, str) else ("" if v is None else str(v).strip())
+                     for v in values.ravel()], dtype=object).reshape(values.shape)
+    return pd.DataFrame(flat, index=body.index, columns=body.columns, dtype=object)
 
 
 def cells_from_records(records: list[list[str]], log: ProblemLog,
@@ -463,6 +650,11 @@ def cells_from_records(records: list[list[str]], log: ProblemLog,
                 "export the data again, with the column names in the first row")
         return None
     headers = [str(c).strip() for c in records[header_at]]
+    if len(headers) > MAX_COLUMNS:
+        log.add(None, None, f"{len(headers)} columns",
+                f"the header row has {len(headers)} columns, more than the {MAX_COLUMNS} an input file may have",
+                "check it is the right file (or the right sheet); delete the columns the programme does not need")
+        return None
     rows, overflow, first_at = _pad(records[header_at + 1:], len(headers))
     body = _strip_all(pd.DataFrame(rows, columns=range(len(headers)), dtype=object))
     body.index = pd.Index(np.arange(len(rows), dtype=np.int64) + header_at + 2, name="row")
@@ -530,15 +722,18 @@ def _missing(value: object) -> bool:
         return False
 
 
-def read_cells(path: str | os.PathLike[str], log: ProblemLog) -> Cells | None:
-    """The text cells of a CSV or .xlsx file, or None after logging why it cannot be read."""
+def read_cells(path: str | os.PathLike[str], log: ProblemLog, kind: Kind | None = None) -> Cells | None:
+    """The text cells of a CSV or .xlsx file, or None after logging why it cannot be read.
+
+    Folders, pipes, devices and files over the size limit are refused before they are opened.
+    With ``kind``, every sheet of a workbook whose headers carry that kind's columns is read
+    (see ``_data_sheets``).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
-    if not path.exists():
-        log.add(None, None, str(path), "file not found", f"check the file name and folder (looked for {path.absolute()})")
-        return None
-    if path.is_dir():
-        log.add(None, None, str(path), "this is a folder, not a file", "give the path of a .csv or .xlsx file")
+    refused = unreadable_reason(path)
+    if refused is not None:
+        log.add(None, None, str(path), *refused)
         return None
     if suffix == ".xls":
         log.add(None, None, path.name, "old Excel format (.xls) is not supported",
@@ -549,7 +744,9 @@ def read_cells(path: str | os.PathLike[str], log: ProblemLog) -> Cells | None:
                 "use a .csv file (comma or semicolon separated) or an Excel .xlsx file")
         return None
     try:
-        read = _read_xlsx(path, log) if suffix in EXCEL_SUFFIXES else _read_csv(path, log)
+        if suffix in EXCEL_SUFFIXES:
+            return _read_workbook(path, log, kind)
+        read = _read_csv(path, log)
     except OSError as exc:
         log.add(None, None, path.name, f"the file could not be read ({exc.strerror or exc})",
                 "check that the file exists, that you may read it, and that no other program has it locked")

@@ -13,6 +13,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Side = Literal["mentor", "mentee"]
+# Upper bounds: a typo such as a capacity of 10**9 or 10**6 reporting levels is refused on load,
+# before it reaches the solver (and its memory).
+MAX_CAPACITY = 50
+MAX_LEVELS = 20
+MAX_GRADE_GAP = 100
+MAX_WEIGHT = 1000.0
 Direction = Literal["mentee_senior", "mentor_senior"]
 
 
@@ -42,8 +48,8 @@ class RuleSpec(_Strict):
     min: float | None = None
     max: float | None = None
     direction: Direction = "mentee_senior"
-    levels: int = Field(0, ge=0)
-    min_shared: int = Field(1, ge=1)
+    levels: int = Field(0, ge=0, le=MAX_LEVELS)
+    min_shared: int = Field(1, ge=1, le=1000)
     remote_column: str = "remote_ok"
     missing_ok: bool = True
     enabled: bool = True
@@ -74,14 +80,14 @@ class TermSpec(_Strict):
 
     name: str
     kind: Literal["coverage", "jaccard", "same", "overlap", "gap_points"]
-    weight: float = Field(1.0, ge=0)
+    weight: float = Field(1.0, ge=0, le=MAX_WEIGHT)
     giver: Side = "mentor"
     giver_column: str | None = None
     learner_column: str | None = None
     column: str | None = None
-    first_weight: float = Field(1.0, ge=1)
+    first_weight: float = Field(1.0, ge=1, le=MAX_WEIGHT)
     once: bool = False
-    cap: int | None = Field(None, ge=1)
+    cap: int | None = Field(None, ge=1, le=1000)
     points: dict[int, float] = Field(default_factory=dict)
     direction: Direction = "mentee_senior"
     opt_in: str | None = None
@@ -120,8 +126,8 @@ class GradeGap(_Strict):
     """
 
     enabled: bool = True
-    min: int | None = 1
-    max: int | None = None
+    min: int | None = Field(1, ge=-MAX_GRADE_GAP, le=MAX_GRADE_GAP)
+    max: int | None = Field(None, ge=-MAX_GRADE_GAP, le=MAX_GRADE_GAP)
     direction: Direction = "mentee_senior"
 
     @model_validator(mode="after")
@@ -136,7 +142,7 @@ class MatchRules(_Strict):
 
     consent: bool = Field(True, description="only people who consented are matched")
     different_department: bool = True
-    reporting_line_levels: int = Field(3, ge=0, description="no reporting line within N levels (0 = off)")
+    reporting_line_levels: int = Field(3, ge=0, le=MAX_LEVELS, description="no reporting line within N levels (0 = off)")
     grade_gap: GradeGap = Field(default_factory=GradeGap)
     shared_topic: bool = Field(True, description="mentor offers at least one topic the mentee wants")
     exclusions: bool = True
@@ -182,11 +188,11 @@ class MatchRules(_Strict):
 class MatchWeights(_Strict):
     """Weights of the score terms; each component is in [0, 1] and the score is their weighted sum."""
 
-    topic_coverage: float = Field(1.0, ge=0, description="share of the mentee's wanted topics the mentor offers")
-    first_topic_weight: float = Field(2.0, ge=1, description="how many times the mentee's first-listed topic counts")
-    shared_interests: float = Field(0.3, ge=0, description="Jaccard share of interests")
-    same_site: float = Field(0.2, ge=0, description="same location")
-    reciprocity: float = Field(0.5, ge=0, description="two-way only: share of the mentor's wants the mentee offers")
+    topic_coverage: float = Field(1.0, ge=0, le=MAX_WEIGHT, description="share of the mentee's wanted topics the mentor offers")
+    first_topic_weight: float = Field(2.0, ge=1, le=MAX_WEIGHT, description="how many times the mentee's first-listed topic counts")
+    shared_interests: float = Field(0.3, ge=0, le=MAX_WEIGHT, description="Jaccard share of interests")
+    same_site: float = Field(0.2, ge=0, le=MAX_WEIGHT, description="same location")
+    reciprocity: float = Field(0.5, ge=0, le=MAX_WEIGHT, description="two-way only: share of the mentor's wants the mentee offers")
     extra: list[TermSpec] = Field(default_factory=list)
 
     def table(self, mode: str = "one-way") -> list[TermSpec]:
@@ -223,8 +229,8 @@ class FairnessSettings(_Strict):
     side: Literal["mentee", "mentor", "both"] = "both"
     max_rate_gap: float | None = Field(0.10, ge=0, le=1)
     max_fit_gap: float | None = Field(0.10, ge=0, le=1)
-    min_group: int | None = Field(None, ge=1, description="smallest group constrained (default: k)")
-    penalty: float = Field(10.0, gt=0)
+    min_group: int | None = Field(None, ge=1, le=100_000, description="smallest group constrained (default: k)")
+    penalty: float = Field(10.0, gt=0, le=1e6)
 
 
 class MixCap(_Strict):
@@ -239,8 +245,8 @@ class SolverSettings(_Strict):
     """How the optimum is reached (never what it is)."""
 
     pool: int = Field(2, ge=1, le=50, description="initial candidates per mentee in the LP (widened by the certificate)")
-    time_limit: float | None = Field(120.0, gt=0, description="seconds for CBC (status 'time_limit' with an honest bound if hit); None = no limit")
-    threads: int = Field(1, ge=1)
+    time_limit: float | None = Field(120.0, gt=0, le=7 * 86400, description="seconds for CBC (status 'time_limit' with an honest bound if hit); None = no limit")
+    threads: int = Field(1, ge=1, le=256)
     mip_gap: float = Field(1e-5, ge=0, lt=1, description="relative gap at which an ILP answer counts as optimal")
     method: Literal["auto", "assignment", "flow", "lp"] = Field(
         "auto", description="auto: a bare assignment (mentees once, no tiers, no side constraints) by the pooled "
@@ -261,15 +267,15 @@ class MatchSettings(_Strict):
         description="0 = best total fit only; 1 = as many pairs as possible, then best fit; between: a pair bonus",
     )
     fairness: FairnessSettings | None = None
-    load_cap: int | None = Field(None, ge=1, description="most mentees any mentor takes, whatever their capacity")
-    mentee_cap: int | None = Field(None, ge=1, description="most mentors any mentee gets, whatever they asked for")
+    load_cap: int | None = Field(None, ge=1, le=MAX_CAPACITY, description="most mentees any mentor takes, whatever their capacity")
+    mentee_cap: int | None = Field(None, ge=1, le=MAX_CAPACITY, description="most mentors any mentee gets, whatever they asked for")
     tiers: Literal["mentees", "both", "off"] = Field(
         "mentees",
         description="everyone gets one before anyone gets a second: each person's k-th pair is worth "
                     "2 x the largest score less than their (k-1)-th, for mentees, for both sides, or off",
     )
     mix: list[MixCap] = Field(default_factory=list)
-    k: int = Field(5, ge=1, description="smallest group the audit shows")
+    k: int = Field(5, ge=1, le=50, description="smallest group the audit shows")
     solver: SolverSettings = Field(default_factory=SolverSettings)
 
     @model_validator(mode="before")

@@ -16,6 +16,7 @@ import pandas as pd
 from revmentor_nb.matching.candidates import CandidateGraph, generate
 from revmentor_nb.matching.capacity import Capacity
 from revmentor_nb.matching.config import (
+    FairnessSettings,
     MatchRules,
     MatchSettings,
     MatchWeights,
@@ -330,6 +331,9 @@ def prepare(participants: pd.DataFrame, *, roster: pd.DataFrame | None = None,
         raise MatchInputError(problems_frame([dict(
             file="participants", row=None, column=col, value="", problem=f"the rule {name!r} needs the column {col!r}",
             fix="add the column or switch the rule off in the matching settings") for name, col in lacking]))
+    unknown = side_constraint_problems(s, people)
+    if unknown:
+        raise MatchInputError(problems_frame(unknown))
     try:
         rule_objs = compile_rules(specs, people, data)
         own_rules = compile_rules([x for x in own_specs if x.name in relaxed], people, data) if relaxed else []
@@ -345,6 +349,35 @@ def prepare(participants: pd.DataFrame, *, roster: pd.DataFrame | None = None,
     frames = {"inputs": inputs_digest(participants, lines, exclusions)}
     return Run(graph, s, seed, lock_pairs(locks), [tuple(map(str, p)) for p in forbid], frames, notes,
                build_seconds=time.perf_counter() - t0, relaxed=relaxed, original_rules=own_rules)
+
+
+NOT_GROUPS = {"person_id", "name", "email", "manager_id", "offers", "wants", "interests", "preferences",
+              "consent", "capacity", "mentor_capacity", "mentee_capacity", "roster_id", "grade_rank"}
+
+
+def side_constraint_problems(settings: MatchSettings, people: "People") -> list[dict[str, Any]]:
+    """Fairness attributes and mix columns the sign-ups do not have (a typo would switch the constraint off).
+
+    The default fairness attributes are taken where present; attributes a programme lists itself,
+    and every mix column, must be columns of the sign-ups. Each problem lists the columns there are.
+    """
+    columns = [str(c) for c in people.frame.columns if str(c) not in NOT_GROUPS]
+    shown = ", ".join(columns) or "(none)"
+    out: list[dict[str, Any]] = []
+    f = settings.fairness
+    if f is not None:
+        default = FairnessSettings().attributes
+        missing = [a for a in f.attributes if not people.has(a)]
+        if f.attributes != default and missing or missing and len(missing) == len(f.attributes):
+            out += [dict(file="program.yaml", row=None, column="matching.fairness.attributes", value=a,
+                         problem=f"'{a}' is not a column of the sign-ups, so fairness would not look at it",
+                         fix=f"correct the spelling, or use one of the sign-ups' columns: {shown}") for a in missing]
+    for i, cap in enumerate(settings.mix):
+        if not people.has(cap.column):
+            out.append(dict(file="program.yaml", row=None, column=f"matching.mix[{i}].column", value=cap.column,
+                            problem=f"'{cap.column}' is not a column of the sign-ups, so this mix cap would do nothing",
+                            fix=f"correct the spelling, or use one of the sign-ups' columns: {shown}"))
+    return out
 
 
 def allowed_keys(loc: tuple) -> list[str]:

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+MAX_CAPACITY = 50  # most pairs one person may ask for (the loader's bound too): absurd numbers never reach the solver
+
 from revmentor_nb.matching.errors import MatchInputError, problems_frame
 
 
@@ -229,13 +231,13 @@ def encode(participants: pd.DataFrame, *, consent_rule: bool = True, load_cap: i
     for col, low in (("capacity", 1), ("mentor_capacity", 0), ("mentee_capacity", 0)):
         raw = df[col] if col in df.columns else None
         vals = caps[col]
-        bad = (vals.notna() & ((vals < low) | (vals != vals.round())))
+        bad = (vals.notna() & ((vals < low) | (vals > MAX_CAPACITY) | (vals != vals.round())))
         if raw is not None:
             bad |= vals.isna() & pd.Series([norm_text(v) is not None for v in raw], index=df.index)
         for r, v in zip(df.loc[bad, "_row"], (raw if raw is not None else vals)[bad]):
             problems.append(dict(file="participants", row=r, column=col, value=v,
-                                 problem=f"{col} is not a whole number >= {low}",
-                                 fix=f"use an integer >= {low} (or leave blank for the default)"))
+                                 problem=f"{col} is not a whole number from {low} to {MAX_CAPACITY}",
+                                 fix=f"use an integer from {low} to {MAX_CAPACITY} (or leave blank for the default)"))
     if problems:
         raise MatchInputError(problems_frame(problems))
     df["capacity"] = caps["capacity"]

@@ -29,6 +29,7 @@ SCHEDULED_STAGES: tuple[str, ...] = ("kickoff", "midpoint", "final")
 SIDES: tuple[str, ...] = ("mentor", "mentee")
 EARLY_DAYS = 14  # an answer up to two weeks before a check-in is sent still counts for it (people answer early)
 PAIR_KEY = ["mentor_id", "mentee_id"]
+SURVEY_CHECKINS = "checkins-survey"  # check-ins imported from survey exports (``revmentor_nb.messages.survey``)
 
 DateLike = date | pd.Timestamp | str
 
@@ -188,8 +189,13 @@ def prepare(pairs: pd.DataFrame, meetings: pd.DataFrame | None, checkins: pd.Dat
 
 
 def load(ws: "Workspace") -> MonitorData:
-    """The workspace's accepted pairs and imported activity, prepared (meetings are required)."""
-    return prepare(ws.require_match().pairs, ws.require("meetings"), ws.table("checkins"),
+    """The workspace's accepted pairs and imported activity, prepared (meetings are required).
+
+    Check-ins are the imported check-ins file together with every survey export imported back.
+    """
+    files = [c for c in (ws.table("checkins"), ws.table(SURVEY_CHECKINS)) if c is not None]
+    checkins = pd.concat(files, ignore_index=True) if files else None
+    return prepare(ws.require_match().pairs, ws.require("meetings"), checkins,
                    programme=Programme.of(ws.design), training=ws.table("training"),
                    agreements=ws.table("agreements"), participants=ws.table("participants"))
 

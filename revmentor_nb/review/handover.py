@@ -8,7 +8,9 @@ columns. Spreadsheet cells are formula-safe and HTML escapes participant text.
 """
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import os
 import re
 import shutil
@@ -135,6 +137,16 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", str(text)).strip("._") or "x"
 
 
+def pair_stem(mentor_id: object, mentee_id: object) -> str:
+    """The file stem of one pair's agreement and note: both ids made safe, plus a hash of the exact ids.
+
+    Safe forms can coincide ('a/b' and 'a?b' are both 'a_b'; 'A' and 'a' on a case-blind disk),
+    so the 8-hex-digit suffix, taken from the ids as given, keeps every pair's files apart.
+    """
+    digest = hashlib.sha256(json.dumps([str(mentor_id), str(mentee_id)]).encode("utf-8")).hexdigest()[:8]
+    return f"{safe_name(mentor_id)[:40]}--{safe_name(mentee_id)[:40]}-{digest}"
+
+
 def intro_note(row: pd.Series | dict[str, Any], design: "ProgramDesign") -> str:
     """The note that introduces a pair to each other (Markdown): who, why they were matched, what happens next."""
     s = design.schedule
@@ -211,7 +223,7 @@ def write_outputs(ws: "Workspace", run_id: str, pairs: pd.DataFrame, unmatched: 
     stems, index = [], [f"# Match {run_id}: {len(table)} pairs", ""]
     first = f"the week of {ws.design.schedule.start_date:%d %B %Y}"
     for _, row in table.iterrows():
-        stem = f"{safe_name(row['mentor_id'])}--{safe_name(row['mentee_id'])}"
+        stem = pair_stem(row["mentor_id"], row["mentee_id"])
         pair = {"mentor_name": row.get("mentor_name") or row["mentor_id"],
                 "mentee_name": row.get("mentee_name") or row["mentee_id"],
                 "mentor_id": row["mentor_id"], "mentee_id": row["mentee_id"],
@@ -226,7 +238,8 @@ def write_outputs(ws: "Workspace", run_id: str, pairs: pd.DataFrame, unmatched: 
         for rel, text in files.items():
             (work / rel).write_text(text, encoding="utf-8")
         stems.append(stem)
-        index.append(f"- {row['pair']}: agreements/{stem}.md, intros/{stem}.md")
+        index.append(f"- {row['pair']} (mentor id `{row['mentor_id']}`, mentee id `{row['mentee_id']}`): "
+                     f"agreements/{stem}.md, intros/{stem}.md")
     (work / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     old = final.with_name(f".{final.name}.{os.getpid()}.old")
     if final.exists():

@@ -1,4 +1,4 @@
-"""The `revmentor` command: demo, new, validate, run. User mistakes get a message, never a traceback.
+"""The `revmentor` command: demo, new, validate, run, send. User mistakes get a message, never a traceback.
 
 Exit codes (for schedulers; docs/scheduling.md): 0 everything ran, 1 a stage failed or an input
 has problems, 2 the command line is wrong (usage), 75 the workspace is busy with another run
@@ -37,6 +37,22 @@ def _seconds(text: str) -> float:
     return value
 
 
+MAX_DEMO_EMPLOYEES = 100_000
+
+
+def _whole(low: int, high: int):
+    """An argparse type: a whole number from ``low`` to ``high`` (else a usage error naming the range)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give {low} to {high}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range; give {low} to {high}")
+        return value
+    return parse
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="revmentor", description="Run a reverse-mentoring programme from notebooks.",
@@ -46,8 +62,9 @@ def _parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="make a demo workspace (seeded synthetic organisation) and run all stages")
     d.add_argument("dir", nargs="?", default="revmentor-demo", help="workspace folder (default: revmentor-demo)")
-    d.add_argument("--seed", type=int, default=0, help="seed of the synthetic organisation (default 0)")
-    d.add_argument("--employees", type=int, default=3000, help="size of the demo organisation (default 3000)")
+    d.add_argument("--seed", type=_whole(0, 2**31 - 1), default=0, help="seed of the synthetic organisation (default 0)")
+    d.add_argument("--employees", type=_whole(100, MAX_DEMO_EMPLOYEES), default=3000,
+                   help=f"size of the demo organisation, 100 to {MAX_DEMO_EMPLOYEES} (default 3000)")
 
     n = sub.add_parser("new", help="make an empty workspace with a program.yaml to edit")
     n.add_argument("dir")
@@ -72,7 +89,23 @@ def _parser() -> argparse.ArgumentParser:
                    help="stop a stage that runs longer than SECONDS (it fails with exit code 1)")
     r.add_argument("--kernel", metavar="NAME", default="python3",
                    help="Jupyter kernel to run the notebooks with (default python3; see `jupyter kernelspec list`)")
+    _send_parser(sub)
     return p
+
+
+def _send_parser(sub: Any) -> None:
+    """`revmentor send DIR --what intros|nudges|checkins [--send] [--resume]` (docs/messages.md)."""
+    s = sub.add_parser("send", help="write introductions, nudges or check-in invitations as .eml drafts to "
+                                    "DIR/outbox/RUN-ID/ (a dry run); send them through SMTP with --send",
+                       epilog="SMTP settings, sender and survey link: program.yaml `messages:` (docs/messages.md)")
+    s.add_argument("dir")
+    s.add_argument("--what", required=True, choices=["intros", "nudges", "checkins"])
+    mode = s.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="only write the drafts (the default)")
+    mode.add_argument("--send", action="store_true", help="write the drafts, then send them")
+    s.add_argument("--resume", action="store_true", help="with --send: finish the last run of this kind that "
+                                                         "stopped part-way (its drafts as they were)")
+    s.add_argument("--as-of", help="date to judge what is due at (YYYY-MM-DD; default today, capped at the end)")
 
 
 def _quiet_kernel_logs() -> None:
@@ -83,11 +116,22 @@ def _quiet_kernel_logs() -> None:
 
 
 def _parse_value(text: str) -> Any:
+    """A -p value as YAML (numbers, true/false, lists, mappings); text when it is not YAML.
+
+    Anchors and aliases are refused (a few bytes could expand to gigabytes), as is anything
+    that is not plain data.
+    """
     import yaml
 
+    from revmentor_nb.run.parameters import ParameterError
+
     try:
+        if any(isinstance(e, (yaml.AliasEvent,)) or getattr(e, "anchor", None) for e in yaml.parse(text)):
+            raise ParameterError(f"-p value {text[:40]!r} uses YAML anchors or aliases (& and *); write the value out")
         value = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError) as err:
+        if isinstance(err, ParameterError):
+            raise
         return text
     # papermill writes parameters as JSON: dates stay text (the notebooks parse them)
     return text if isinstance(value, (date, datetime)) else value
@@ -104,13 +148,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
         validate_mentor_match,
     )
 
-    grade_order, capacity = None, None
+    grade_order, capacity, context = None, None, {}
     if args.workspace:
         from revmentor_nb.workspace.workspace import Workspace
 
         ws = Workspace(args.workspace)
         grade_order = ws.design.grade_order
         capacity = getattr(ws.input_source("participants"), "capacity", None)
+        context = workspace_context(ws)
     if args.kind == MENTOR_MATCH:
         code, text = validate_mentor_match(args.files, grade_order=grade_order,
                                            **({"capacity": capacity} if capacity else {}))
@@ -118,9 +163,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
         code, text = EXIT_USAGE, (f"revmentor validate {args.kind} takes one file, not {len(args.files)} "
                                   "(only mentor-match takes two: the mentors file, then the mentees file)")
     else:
-        code, text = validate_file(args.kind, args.files[0], grade_order=grade_order)
+        code, text = validate_file(args.kind, args.files[0], grade_order=grade_order, **context)
     print(text, file=sys.stdout if code == 0 else sys.stderr)
     return code
+
+
+def workspace_context(ws: Any) -> dict[str, Any]:
+    """What `validate --workspace` takes from a workspace: its roster (imported, else declared) and its span."""
+    roster = ws.table("roster")
+    if roster is None:
+        declared = ws.resolve_input("roster")
+        roster = declared if declared is not None and declared.is_file() else None
+    return {"roster": roster, "span": (ws.design.schedule.start_date, ws.design.schedule.end_date)}
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -150,13 +204,56 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "new": cmd_new, "run": cmd_run, "demo": cmd_demo}
+def cmd_send(args: argparse.Namespace) -> int:
+    from revmentor_nb.messages.compose import plan
+    from revmentor_nb.messages.outbox import unfinished_outbox, write_outbox
+    from revmentor_nb.messages.send import SendError, send_outbox
+    from revmentor_nb.workspace.workspace import Workspace
+
+    if args.resume and not args.send:
+        print("revmentor: --resume sends: use it with --send", file=sys.stderr)
+        return EXIT_USAGE
+    ws = Workspace(args.dir)
+    as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    if args.resume:
+        box = unfinished_outbox(ws, args.what)
+        if box is None:
+            print(f"nothing to resume: no {args.what} run stopped part-way in {ws.root / 'outbox'}")
+            return EXIT_OK
+    else:
+        drafts = plan(ws, args.what, as_of)
+        box = write_outbox(ws, drafts)
+        people = len({i for d in drafts.drafts for i in d.person_ids})
+        print(f"wrote {len(box.messages)} {args.what} draft(s) for {people} people to {box.folder} "
+              f"({drafts.already_sent} already sent, {len(drafts.skipped)} skipped)")
+        for row in drafts.skipped.itertuples(index=False):
+            print(f"  skipped {row.key}: {row.reason}", file=sys.stderr)
+    if not args.send:
+        print("dry run: nothing sent; check the .eml files, then add --send")
+        return EXIT_OK
+    try:
+        report = send_outbox(ws, box, progress=_progress)
+    except SendError as err:
+        print(f"revmentor: {err}", file=sys.stderr)
+        if err.report is not None:
+            print(err.report.text(), file=sys.stderr)
+            if not err.report.complete:
+                print(f"finish with: revmentor send {args.dir} --what {args.what} --send --resume", file=sys.stderr)
+        return EXIT_FAILED
+    print(report.text())
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "new": cmd_new, "run": cmd_run, "demo": cmd_demo, "send": cmd_send}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `revmentor` console script; returns the exit code."""
+    import sqlite3
+
     from revmentor_nb.design.program import DesignError
     from revmentor_nb.errors import InputError, format_problems
+    from revmentor_nb.run.parameters import ParameterError
     from revmentor_nb.run.pipeline import StageFailed, UnknownKernel, UnknownStage
     from revmentor_nb.workspace.workspace import WorkspaceBusy, WorkspaceError
 
@@ -172,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except StageFailed as err:
         print(f"revmentor: stage {err.stage} failed: {err}", file=sys.stderr)
+    except ParameterError as err:
+        print(f"revmentor: {err}", file=sys.stderr)
+        return EXIT_USAGE
     except (InputError, DesignError) as err:
         p = err.problems
         if isinstance(err, DesignError) and len(p) == 1 and p["column"].iloc[0] == "":  # the whole file: one line
@@ -180,6 +280,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"revmentor: {err.summary}\n{format_problems(p)}", file=sys.stderr)
     except (WorkspaceError, ValueError, FileNotFoundError) as err:
         print(f"revmentor: {err}", file=sys.stderr)
+    except OSError as err:  # a path mistake the checks above did not foresee: one line, never a traceback
+        where = f" {err.filename}" if err.filename else ""
+        print(f"revmentor: cannot use{where}: {err.strerror or err}; check that the path exists, is the kind of "
+              f"thing expected (file or folder) and that you may read and write it", file=sys.stderr)
+    except sqlite3.Error as err:
+        print(f"revmentor: the workspace store (program.sqlite) cannot be used ({err}); check that it is a file you "
+              f"may write, and that the disk is not full", file=sys.stderr)
     except KeyboardInterrupt:
         print("revmentor: interrupted", file=sys.stderr)
     return EXIT_FAILED

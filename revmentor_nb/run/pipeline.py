@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from revmentor_nb.fileio import make_private
-from revmentor_nb.workspace.workspace import Workspace
+from revmentor_nb.run.parameters import check_parameters, declared_parameters
+from revmentor_nb.workspace.workspace import Workspace, WorkspaceError
 
 STAGES: dict[str, str] = {
     "design": "01_design.ipynb",
@@ -110,13 +111,15 @@ def run_stages(
     progress: Callable[[str], None] | None = None,
     timeout: float | None = None,
     kernel: str = "python3",
+    lock_held: bool = False,
 ) -> RunSummary:
     """Run stage notebooks headless on a workspace; reports go to ``reports/`` (latest) and ``reports/<run-id>/``.
 
     ``wait``: False refuses when another run holds the workspace (WorkspaceBusy), True waits, a number
     waits that many seconds. ``timeout``: seconds one stage may take before it fails. Whatever happens,
     ``reports/summary.json`` (and ``reports/<run-id>/summary.json``) and ``reports/index.html`` are
-    written for the stages that ran.
+    written for the stages that ran. ``lock_held``: the caller already holds the workspace's run lock
+    (``revmentor demo`` holds it across the several runs it makes), so this run does not take it again.
     """
     ws = Workspace(workspace)
     say = progress or (lambda msg: None)
@@ -124,7 +127,12 @@ def run_stages(
     chosen = parse_stages(stages)
     check_kernel(kernel)
     outcomes: list[StageOutcome] = []
-    with ws.run_lock(wait=wait):
+    check_parameters(parameters or {}, {s: notebooks_dir() / STAGES[s] for s in chosen}, ws.design)
+    for folder in (ws.root, ws.root / "runs", ws.root / "reports"):
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise WorkspaceError(f"{folder} is not writable, so the run could keep neither its notebooks nor its "
+                                 f"reports; give yourself write access to it (or run as its owner)")
+    with contextlib.nullcontext() if lock_held else ws.run_lock(wait=wait):
         run_dir = ws.root / "runs" / run_id
         run_dir.mkdir(parents=True, exist_ok=True)
         started = datetime.now(timezone.utc)
@@ -202,6 +210,8 @@ def _run_one(ws: Workspace, stage: str, run_dir: Path, run_id: str, parameters: 
     params = {"workspace": str(ws.root), "interactive": False, **parameters}
     if stage in RESULTS_STAGES:
         params["results_path"] = str(run_dir / f"{stage}.results.json")
+    if "pipeline_run" in declared_parameters(notebooks_dir() / name):
+        params["pipeline_run"] = run_id  # the stage stores its result unaccepted, tagged with this run
     start = time.perf_counter()
     limits: dict[str, Any] = {}
     if timeout:  # one deadline for the whole stage: each cell may use what is left of it
@@ -234,7 +244,15 @@ def _run_one(ws: Workspace, stage: str, run_dir: Path, run_id: str, parameters: 
     tmp = latest.with_name("." + html_name + ".tmp")
     shutil.copyfile(history, tmp)
     tmp.replace(latest)
+    # write-ahead: the match this stage stored is accepted only now, its report written (a failed or
+    # killed stage leaves the previously accepted match accepted)
+    ws.accept_pending_match(pending_note(run_id))
     return StageOutcome(stage, executed, latest, seconds)
+
+
+def pending_note(run_id: str) -> str:
+    """The note a headless stage gives the match run it stores unaccepted (see ``Workspace.accept_pending_match``)."""
+    return f"headless run {run_id}"
 
 
 # Harmless kernel plumbing, not the user's business: the transport warning, and the line ipykernel logs when

@@ -38,12 +38,15 @@ def validate_file(
     path: PathLike,
     *,
     grade_order: Sequence[object] | None = None,
-    roster: PathLike | None = None,
+    roster: PathLike | pd.DataFrame | None = None,
+    span: tuple[object, object] | None = None,
 ) -> tuple[int, str]:
     """Check ``path`` as an input of ``kind``; return (exit code, text to print).
 
-    ``roster`` (optional) is an HR roster file: sign-ups' managers are then looked up in it
-    too, and the roster's own problems are reported first if it has any.
+    ``roster`` (optional) is an HR roster file, or a roster already loaded (a workspace's):
+    sign-ups' managers are then looked up in it too, and a roster file's own problems are
+    reported first if it has any. ``span`` (the programme's start and end) adds warnings for
+    activity dated outside it; warnings never change the exit code.
     """
     if kind == MENTOR_MATCH:
         return validate_mentor_match([path], grade_order=grade_order)
@@ -54,14 +57,20 @@ def validate_file(
         if advice is not None:
             return 1, advice
     try:
-        people = load_roster(roster, grade_order=grade_order) if roster is not None else None
+        people = roster if isinstance(roster, pd.DataFrame) or roster is None else load_roster(
+            roster, grade_order=grade_order)
     except InputError as exc:
-        return 1, problems_text(exc.problems, Path(roster).name)
+        return 1, problems_text(exc.problems, Path(str(roster)).name)
     try:
-        frame = load(kind, path, grade_order=grade_order, roster=people)
+        frame = load(kind, path, grade_order=grade_order, roster=people if kind != "roster" else None, span=span)
     except InputError as exc:
         return 1, problems_text(exc.problems, Path(path).name)
-    return 0, summary(kind, frame, Path(path).name)
+    text = summary(kind, frame, Path(path).name)
+    warnings = frame.attrs.get("warnings")
+    if warnings is not None and len(warnings):
+        n = len(warnings)
+        text += f"\n{n} warning{'s' if n != 1 else ''} (the file is valid; check these):\n{format_problems(warnings)}"
+    return 0, text
 
 
 def problems_text(problems: pd.DataFrame, name: str) -> str:
@@ -86,6 +95,14 @@ def summary(kind: str, frame: pd.DataFrame, name: str) -> str:
         parts.append(plural(frame["department"].nunique(), "department"))
     blank = len(frame.attrs.get("blank_rows", []))
     tail = f" ({blank} blank row{'s' if blank != 1 else ''} skipped)" if blank else ""
+    source = frame.attrs.get("source", {})
+    sheets = source.get("sheets") or []
+    if len(sheets) > 1:
+        tail += f" (read from sheets {', '.join(repr(t) for t in sheets)})"
+    skipped = source.get("sheets_not_read") or []
+    if skipped:
+        tail += (f" (sheet{'s' if len(skipped) != 1 else ''} {', '.join(repr(t) for t in skipped)} not read: "
+                 f"no {kind} headers)")
     return f"{name}: {', '.join(parts)} — valid{tail}"
 
 

@@ -10,6 +10,8 @@ _EXPORTS = {
     "ReviewPanel": "revmentor_nb.ui.match_board",
     "MonitorDashboard": "revmentor_nb.ui.monitor_dashboard",
     "EvaluationDashboard": "revmentor_nb.ui.evaluation_dashboard",
+    "SendPanel": "revmentor_nb.ui.send_panel",
+    "show_messages": "revmentor_nb.ui.send_panel",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -36,8 +36,11 @@ def import_declared(ws: Workspace, kinds: Iterable[str], overrides: dict[str, st
             problems.append(err.problems)
             rows.append({"kind": kind, "file": shown, "rows": 0, "status": f"{len(err.problems)} problems"})
             continue
-        rows.append({"kind": kind, "file": rec.file_name, "rows": rec.rows,
-                     "status": "unchanged" if rec.already_current else "imported"})
+        status = "unchanged" if rec.already_current else "imported"
+        if rec.warnings:
+            status += (f"; {rec.warnings} row(s) dated outside the programme's span "
+                       f"(check with `revmentor validate {kind} FILE --workspace WS`)")
+        rows.append({"kind": kind, "file": rec.file_name, "rows": rec.rows, "status": status})
     if problems:
         raise InputError(pd.concat(problems, ignore_index=True))
     return pd.DataFrame(rows, columns=["kind", "file", "rows", "status"])

@@ -7,6 +7,7 @@ A step that fails or is killed leaves the previous state intact and shows as fai
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import getpass
 import hashlib
 import json
@@ -103,6 +104,7 @@ class ImportRecord:
     rows: int
     stored_path: Path
     already_current: bool
+    warnings: int = 0  # rows imported with a warning (e.g. a meeting dated outside the programme's span)
 
 
 @dataclass(frozen=True)
@@ -121,19 +123,60 @@ class MatchRun:
     accepted: bool
 
 
+def check_new_folder(root: Path) -> None:
+    """A WorkspaceError (one line, with the fix) when ``root`` cannot become a workspace folder."""
+    if root.exists() and not root.is_dir():
+        raise WorkspaceError(f"{root} is a file, not a folder; choose a folder name for the workspace "
+                             f"(e.g. {root.with_name(root.name + '-programme')})")
+    for parent in root.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise WorkspaceError(f"{parent} is a file, so {root} cannot be made inside it; choose a path "
+                                     f"whose folders are folders")
+            if not os.access(parent, os.W_OK | os.X_OK) and not root.exists():
+                raise WorkspaceError(f"cannot make {root}: {parent} is not writable; choose a folder you may write to")
+            break
+
+
+def is_demo_workspace(root: Path) -> bool:
+    """Whether ``revmentor demo`` made this folder (only then may the demo refresh it)."""
+    return (root / DEMO_MARK).is_file()
+
+
+DEMO_MARK = ".revmentor-demo"
+
+
 class Workspace:
     """A programme's folder. Open an existing one with ``Workspace(path)``; make one with ``Workspace.create``."""
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root).resolve()
-        if not (self.root / "program.yaml").exists():
+        if self.root.exists() and not self.root.is_dir():
+            raise WorkspaceError(f"{root} is a file, not a workspace folder; give the programme's folder "
+                                 f"(or make one with `revmentor new NEW-FOLDER`)")
+        yaml_path = self.root / "program.yaml"
+        if not yaml_path.exists():
             raise WorkspaceError(
                 f"{self.root} is not a programme workspace (no program.yaml); make one with `revmentor new {root}`"
             )
-        self.design: ProgramDesign = load_design(self.root / "program.yaml")
+        if not yaml_path.is_file():
+            raise WorkspaceError(f"{yaml_path} is not a regular file (a folder, pipe or device); move it away and "
+                                 f"put the programme's design there as a YAML file (`revmentor new` writes one)")
+        self.design: ProgramDesign = load_design(yaml_path)
         for sub in ("imports", "runs", "reports"):
-            (self.root / sub).mkdir(exist_ok=True)
-        with self._connect() as conn:
+            folder = self.root / sub
+            if folder.exists() and not folder.is_dir():
+                raise WorkspaceError(f"{folder} is a file, but the workspace keeps its {sub} in a folder of that "
+                                     f"name; rename or move the file, then try again")
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError as err:
+                raise WorkspaceError(f"cannot make {folder} ({err.strerror or err}); check the workspace "
+                                     f"folder's permissions") from None
+        if self.db_path.exists() and not self.db_path.is_file():
+            raise WorkspaceError(f"{self.db_path} is not a file; the workspace keeps its store there: "
+                                 f"rename or move what is in the way")
+        with contextlib.closing(self._connect()) as conn:  # closed here, not whenever it is collected
             conn.executescript(_SCHEMA)
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
@@ -149,11 +192,19 @@ class Workspace:
     def create(cls, root: str | Path, design: ProgramDesign | None = None, *, exist_ok: bool = False) -> "Workspace":
         """Make a new workspace folder with a program.yaml and an empty store."""
         root = Path(root)
+        check_new_folder(root)
         if (root / "program.yaml").exists() and not exist_ok:
             raise WorkspaceError(f"{root} already holds a programme (program.yaml exists); open it instead")
-        root.mkdir(parents=True, exist_ok=True)
-        if design is not None or not (root / "program.yaml").exists():
-            save_design(design or ProgramDesign(), root / "program.yaml")
+        if (root / "program.sqlite").exists() and not (root / "program.yaml").exists():
+            raise WorkspaceError(f"{root} holds a programme store (program.sqlite) but no program.yaml; it is left as "
+                                 f"it is: restore its program.yaml, or choose a new folder")
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            if design is not None or not (root / "program.yaml").exists():
+                save_design(design or ProgramDesign(), root / "program.yaml")
+        except OSError as err:
+            raise WorkspaceError(f"cannot make a workspace in {root} ({err.strerror or err}); choose a folder you "
+                                 f"may write to") from None
         return cls(root)
 
     # -- plumbing -----------------------------------------------------------------
@@ -271,18 +322,41 @@ class Workspace:
         """
         from revmentor_nb.io.load import load
 
+        from revmentor_nb.errors import ProblemLog
+        from revmentor_nb.fileio import unreadable_reason
+
         path = Path(path)
         if not path.exists():
             raise WorkspaceError(f"cannot import {kind}: {path} does not exist")
+        refused = unreadable_reason(path)  # a pipe would hang the hash below; a huge file would fill the disk
+        if refused is not None:
+            log = ProblemLog(path.name)
+            log.add(None, None, str(path), *refused)
+            log.raise_if_any()
         digest = content_hash(path)
         current = self._current_import(kind)
         if current is not None and current.sha256 == digest and not mapping:
             return ImportRecord(current.id, kind, current.file_name, digest, current.rows, current.stored_path, True)
         with self.step("import", kind, {"file": path.name, "sha256": digest}, who):
             frame = load(kind, path, grade_order=self.design.grade_order, mapping=mapping,
+                         span=(self.design.schedule.start_date, self.design.schedule.end_date),
                          **self._context_for(kind))
+            self._check_instruments(kind, frame, path.name)
             stored = private_copy(path, self.root / "imports" / f"{digest}{path.suffix.lower()}")
-            return self._store_import(kind, path.name, digest, stored, frame, mapping, who)
+            record = self._store_import(kind, path.name, digest, stored, frame, mapping, who)
+            warned = frame.attrs.get("warnings")
+            return dataclasses.replace(record, warnings=0 if warned is None else len(warned))
+
+    def _check_instruments(self, kind: str, frame: pd.DataFrame, name: str) -> None:
+        """Assessments: every item answer and score inside its instrument's range, or InputError (nothing stored)."""
+        if kind != "assessments":
+            return
+        from revmentor_nb.errors import InputError
+        from revmentor_nb.evaluation.instruments import load_instruments, range_problems
+
+        problems = range_problems(frame, load_instruments((self.root / "instruments",)), name)
+        if len(problems):
+            raise InputError(problems)
 
     def import_mentor_match(self, mentors: str | Path, mentees: str | Path, who: str | None = None, *,
                             capacity: int = 3) -> ImportRecord:
@@ -437,6 +511,23 @@ class Workspace:
                     raise WorkspaceError(f"no match run {run_id!r} in this workspace")
                 conn.execute("UPDATE match_runs SET accepted_at=? WHERE id=?", (_now(), run_id))
 
+    def accept_pending_match(self, note: str, who: str | None = None) -> str | None:
+        """Accept the latest unaccepted match run stored with ``note`` (a headless stage's); its id, or None.
+
+        The write-ahead half of a headless match stage: the notebook stores its run unaccepted,
+        and the runner calls this once the stage's report is written.
+        """
+        conn = self._connect()
+        try:
+            row = conn.execute("SELECT id FROM match_runs WHERE note=? AND accepted_at IS NULL"
+                               " ORDER BY rowid DESC LIMIT 1", (note,)).fetchone()
+        finally:
+            conn.close()
+        if row is None:
+            return None
+        self.accept_match(row[0], who=who)
+        return str(row[0])
+
     def match_run(self, run_id: str | None = None, *, accepted: bool = True) -> MatchRun | None:
         """A stored run: by id, else the latest accepted one (or the latest of all when ``accepted=False``)."""
         conn = self._connect()
@@ -496,7 +587,7 @@ class Workspace:
 
     @contextlib.contextmanager
     def run_lock(self, wait: bool | float = False) -> Iterator[None]:
-        """Hold the workspace's run lock; refuse if another run holds it, or wait for it.
+        """Hold the workspace's run lock; refuse if another run holds it (another holder in this process too), or wait.
 
         ``wait``: False refuses at once, True waits as long as it takes, a number waits that many
         seconds and then refuses. The lock is an OS file lock (filelock: fcntl on POSIX, msvcrt on
