@@ -39,7 +39,7 @@ def test_version_and_python_dash_m():
     out = run("--version")
     assert out.returncode == 0 and out.stdout.strip() == f"revmentor_nb {__version__}"
     helped = subprocess.run([sys.executable, "-m", "revmentor_nb", "--help"], capture_output=True, text=True, timeout=120)
-    assert helped.returncode == 0 and "exit codes" in helped.stdout and "{demo,new,validate,run}" in helped.stdout
+    assert helped.returncode == 0 and "exit codes" in helped.stdout and "{demo,new,validate,run" in helped.stdout
 
 
 def test_a_busy_workspace_exits_75_and_wait_seconds_gives_up_after_that_long(tmp_path):
