@@ -125,8 +125,9 @@ class ReviewSession:
         self._refresh()
         if self.kind == "resumed" and self.accepted is not None:
             log = self.accepted_log
+            done = log.overrides if log else pd.DataFrame()
             return (f"**The board shows the accepted match, run {self.accepted.id}** ({len(self.accepted.pairs)} "
-                    f"pairs, by {self.accepted.who}), with its {_count(log.overrides if log else pd.DataFrame())} "
+                    f"pairs, by {self.accepted.who}), with {'its ' if len(done) else ''}{_count(done)} "
                     "from the audit log. Running this notebook again (or opening it in Voila) stores and accepts "
                     "nothing; each override you make on the board is stored, accepted and logged.")
         if self.kind == "new":
@@ -150,7 +151,7 @@ class ReviewSession:
         held = len((log.state or {}).get("held", []))
         kept = len(_pairs(self.accepted.pairs) & _pairs(self.review.result.pairs))
         return (f"match run {self.accepted.id} ({len(self.accepted.pairs)} pairs, accepted by {self.accepted.who}) "
-                f"and its {_count(ov)}: {locks} locked pair(s), {forbids} forbidden pair(s), {held} person(s) "
+                f"and {'its ' if len(ov) else ''}{_count(ov)}: {locks} locked pair(s), {forbids} forbidden pair(s), {held} person(s) "
                 f"unassigned. {len(self.accepted.pairs) - kept} of its pairs are not in the new match. The old run "
                 "and the audit log are kept, but monitoring will follow the new pairs.")
 
