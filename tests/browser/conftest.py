@@ -217,3 +217,70 @@ def run_all_cells(lab: Lab):
 def notebook_in_lab(lab: Lab):
     """``notebook_in_lab("01_design.ipynb", workspace=...)``: copy a stage notebook into the lab root, parameters set."""
     return lambda name, **parameters: copy_notebook(name, lab.root, **parameters)
+
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
+
+@dataclass
+class Traffic:
+    """What a page did off the machine and wrong: requests blocked, requests failed, console errors."""
+
+    blocked: list = None  # type: ignore[assignment]
+    failed: list = None  # type: ignore[assignment]
+    errors: list = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        self.blocked, self.failed, self.errors = [], [], []
+
+
+def block_outside_traffic(page) -> Traffic:
+    """Abort every request to a host other than 127.0.0.1 (as a firewalled HR network would) and record
+    console errors and failed requests."""
+    from urllib.parse import urlparse
+
+    seen = Traffic()
+
+    def route(r) -> None:
+        host = urlparse(r.request.url).hostname
+        if r.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            r.continue_()
+        else:
+            seen.blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen.errors.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: seen.failed.append(f"{r.url} ({r.failure})"))
+    return seen
+
+
+@pytest.fixture()
+def offline_page(browser, request, artifacts) -> Iterator[tuple[object, Traffic]]:
+    """A 1,024 px wide tab with every request off 127.0.0.1 blocked; yields (page, traffic)."""
+    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    traffic = block_outside_traffic(tab)
+    try:
+        yield tab, traffic
+    finally:
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            tab.screenshot(path=str(artifacts / f"{request.node.name}-failure.png"))
+        context.close()
+
+
+def wait_all_cells_ran(page, timeout: float = 300_000) -> None:
+    """Wait until every code cell of the open notebook has run (an execution count each), or one failed;
+    then fail with the error's text if one did."""
+    page.wait_for_function(
+        r"""() => {
+            if (document.querySelector('.jp-Notebook [data-mime-type="application/vnd.jupyter.error"]')) return true;
+            const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+            return prompts.length > 0 && prompts.every(p => /\[\d+\]/.test(p.textContent));
+        }""", timeout=timeout, polling=1000)
+    error = page.locator('.jp-Notebook [data-mime-type="application/vnd.jupyter.error"]')
+    if error.count():
+        raise AssertionError(f"a cell failed: {error.first.inner_text()[:3000]}")
