@@ -38,6 +38,8 @@ LAB_SETTINGS = {
                                                                          "checkForUpdates": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none",
                                                                     "autoStartDefaultKernel": True},
+    # no autosave: a notebook saved with widget outputs shows "widget model not found" when reopened
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
 
 
@@ -84,9 +86,11 @@ class Lab:
     root: Path
     log: Path
 
-    def tree_url(self, relative: str) -> str:
-        """The URL that opens a file of the root in JupyterLab."""
-        return f"{self.url}/lab/tree/{relative}?token={self.token}"
+    def tree_url(self, relative: str, workspace: str | None = None) -> str:
+        """The URL that opens a file of the root in JupyterLab (in a JupyterLab workspace of its own when named,
+        so tabs an earlier test opened are not restored beside it)."""
+        where = f"/lab/workspaces/{workspace}" if workspace else "/lab"
+        return f"{self.url}{where}/tree/{relative}?token={self.token}"
 
 
 def _wait_until_up(proc: subprocess.Popen, url: str, log: Path) -> None:
@@ -195,13 +199,18 @@ def page(browser, request, artifacts) -> Iterator[object]:
 
 
 def _run_all_cells(page, lab: Lab, notebook: str) -> None:
-    page.goto(lab.tree_url(notebook))
+    page.goto(lab.tree_url(notebook, workspace=f"t{secrets.token_hex(4)}"))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     select = page.locator(".jp-Dialog button", has_text=re.compile(r"^Select$"))
     try:  # older settings or a slow kernel list can still ask once
         select.wait_for(timeout=3_000)
         select.click()
     except Exception:  # noqa: BLE001 - no dialog: nothing to do
+        pass
+    try:  # a Run All sent before the kernel is connected can be lost: wait for it to say Idle
+        page.wait_for_function("() => /Idle/.test(document.querySelector('#jp-main-statusbar')?.textContent || '')",
+                               timeout=60_000)
+    except Exception:  # noqa: BLE001 - an older status bar: carry on as before
         pass
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
@@ -277,10 +286,16 @@ def wait_all_cells_ran(page, timeout: float = 300_000) -> None:
     then fail with the error's text if one did."""
     page.wait_for_function(
         r"""() => {
-            if (document.querySelector('.jp-Notebook [data-mime-type="application/vnd.jupyter.error"]')) return true;
-            const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+            const failed = [...document.querySelectorAll(ERRORS)].some(e => /Traceback|Error/.test(e.textContent));
+            if (failed) return true;
+            const prompts = [...document.querySelectorAll(
+                '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell .jp-InputPrompt')];
             return prompts.length > 0 && prompts.every(p => /\[\d+\]/.test(p.textContent));
-        }""", timeout=timeout, polling=1000)
-    error = page.locator('.jp-Notebook [data-mime-type="application/vnd.jupyter.error"]')
-    if error.count():
-        raise AssertionError(f"a cell failed: {error.first.inner_text()[:3000]}")
+        }""".replace("ERRORS", repr(_ERROR_OUTPUTS)), timeout=timeout, polling=1000)
+    failed = [t for t in page.locator(_ERROR_OUTPUTS).all_inner_texts() if "Traceback" in t or "Error" in t]
+    if failed:
+        raise AssertionError(f"a cell failed: {failed[0][-3000:]}")
+
+
+# JupyterLab draws a cell's error (and stderr) with the stderr renderer
+_ERROR_OUTPUTS = '.jp-Notebook .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
