@@ -27,8 +27,9 @@ alt.renderers.register("revmentor-svg", _described_svg)
 def setup_output(interactive: bool) -> None:
     """Charts that need no network, in reports, JupyterLab and Voila alike.
 
-    Headless runs render inline SVG (vl-convert, with the chart's description), so reports open offline. Interactively charts are
-    altair's JupyterChart widget in offline mode: its Vega JavaScript comes from vl-convert through
+    Headless runs render inline SVG (vl-convert, with the chart's description), so reports open
+    offline. Interactively charts are altair's JupyterChart widget in offline mode: its Vega JavaScript
+    comes from vl-convert through
     the kernel (no CDN; JupyterLab's own renderer cannot draw altair 6's Vega-Lite 6 and would fetch
     Vega from the internet), and tooltips and the "..." menu keep working.
     """
