@@ -29,9 +29,8 @@ def setup_output(interactive: bool) -> None:
 
     Headless runs render inline SVG (vl-convert, with the chart's description), so reports open
     offline. Interactively charts are altair's JupyterChart widget in offline mode: its Vega JavaScript
-    comes from vl-convert through
-    the kernel (no CDN; JupyterLab's own renderer cannot draw altair 6's Vega-Lite 6 and would fetch
-    Vega from the internet), and tooltips and the "..." menu keep working.
+    comes from vl-convert through the kernel (no CDN; JupyterLab's own renderer cannot draw altair 6's
+    Vega-Lite 6 and would fetch Vega from the internet), and tooltips and the "..." menu keep working.
     """
     alt.data_transformers.disable_max_rows()
     if interactive:

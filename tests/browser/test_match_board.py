@@ -161,7 +161,7 @@ def test_locks_forbids_and_the_accepted_run_survive_a_rerun(lab, offline_page, r
     page.wait_for_selector(f'{BOARD} tr.rm-pair.rm-locked[data-mentor="{lock_m}"][data-mentee="{lock_e}"]')
     assert _pair_row(page, forbid_m, forbid_e).count() == 0
     assert page.locator(".rm-session .rm-accept").count() == 0  # the accepted session: nothing to accept
-    page.locator(".rm-review-panel").scroll_into_view_if_needed()
+    page.locator(".rm-session").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "match_board_after_rerun_1024.png"))
     charts = page.locator(".rm-review-charts").bounding_box()
     board = page.locator(".rm-board-scroll").bounding_box()
