@@ -91,7 +91,13 @@ class EvaluationDashboard(w.VBox):
             self.title.value = "<p>No assessments to show.</p>"
             return
         label = self._measure_label((instrument, scale))
-        self.title.value = f"<h4>{html.escape(label)} — {html.escape(self.group.label)}</h4>"
+        try:
+            self._draw(instrument, scale, who, by, label)
+        finally:  # the title last: when it names the new selection, the table and chart below are its own
+            self.title.value = f"<h4>{html.escape(label)} — {html.escape(self.group.label)}</h4>"
+
+    def _draw(self, instrument: str, scale: str, who: str, by: str | None, label: str) -> None:
+        """The table and chart of one selection (a sentence instead when it has no responses)."""
         table = view.breakdown(self.ev, instrument, scale, who, by)
         if table.empty or not table["n_pre"].fillna(0).gt(0).any():  # measured after only: show the levels
             table = view.level_breakdown(self.ev, instrument, scale, who, by)

@@ -163,6 +163,7 @@ def test_locks_forbids_and_the_accepted_run_survive_a_rerun(lab, offline_page, r
     assert page.locator(".rm-session .rm-accept").count() == 0  # the accepted session: nothing to accept
     page.locator(".rm-session").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "match_board_after_rerun_1024.png"))
+    page.wait_for_selector(".rm-side-fairness svg", timeout=60_000)  # drawn (visible: a width above zero)
     charts = page.locator(".rm-review-charts").bounding_box()
     board = page.locator(".rm-board-scroll").bounding_box()
     assert charts["y"] < board["y"] + board["height"] + 200  # the review charts beside or directly under the board

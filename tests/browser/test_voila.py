@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 CHART = ".vega-embed svg, .vega-embed canvas"
 # Voila's page template links Font Awesome from a CDN (icons only; the page works without it)
-VOILA_CDN_CSS = re.compile(r"^https://cdn\.jsdelivr\.net/npm/font-awesome@[\d.]+/css/font-awesome\.min\.css")
+VOILA_CDN_CSS = re.compile(r"^https://cdn\.jsdelivr\.net/npm/(font-awesome|@fortawesome/fontawesome-free)@[^/]+/css/")
 
 
 @pytest.fixture()
