@@ -101,3 +101,27 @@ def test_the_core_never_loads_widgets_or_charts():
             "print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_administrator_sees_names_on_screen_but_exports_stay_pseudonymous(workspace):
+    """In JupyterLab the person running 03_monitor acts on 'what is due': names on screen, never in the files."""
+    from dataclasses import replace
+
+    from revmentor_nb.monitoring.nudges import with_names
+    from revmentor_nb.ui.monitor_dashboard import MonitorDashboard
+
+    data = load(workspace)
+    ids = sorted(set(data.pairs["mentor_id"]) | set(data.pairs["mentee_id"]))
+    people = pd.DataFrame({"person_id": ids, "name": [f"Person {i}" for i in ids], "department": "Ops"})
+    data = replace(data, people=people)
+    board = MonitorDashboard(data, workspace.design.monitoring, date(2026, 6, 10), workspace=workspace, names=True,
+                             export_names=False)
+    first = ids[0]
+    assert f"Person {first} ({first})" in board.pairs_box.value + board.nudges_box.value
+    board.search.value = f"person {first}"
+    assert len(board.filtered()) >= 1
+    out = board.export()
+    text = out.read_text(encoding="utf-8-sig")
+    assert "Person " not in text and "P-" in text  # the CSV under reports/ keeps pseudonyms
+    shown = with_names(data.pairs[["mentor_id", "mentee_id"]], people, ["mentor_id", "mentee_id"])
+    assert shown["mentor_id"].str.startswith("Person ").all()

@@ -158,3 +158,16 @@ def private_nudges(nudges_: pd.DataFrame, people: pd.DataFrame | None = None, na
         mask = values.notna() & (person if col == "who" else True)
         out[col] = values.where(~mask, values[mask].map(lambda v: pseudonym(str(v), salt)))
     return out
+
+
+def with_names(frame: pd.DataFrame, people: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
+    """``frame`` with each id column shown as "Name (id)": for the administrator's screen, never for reports."""
+    if people is None or "name" not in people:
+        return frame
+    lookup = people.drop_duplicates("person_id").set_index("person_id")["name"]
+    out = frame.copy()
+    for col in columns:
+        ids = out[col].astype(object)
+        named = ids.map(lookup)
+        out[col] = [f"{n} ({i})" if isinstance(n, str) and n else i for n, i in zip(named, ids)]
+    return out

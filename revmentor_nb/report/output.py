@@ -25,9 +25,18 @@ alt.renderers.register("revmentor-svg", _described_svg)
 
 
 def setup_output(interactive: bool) -> None:
-    """Headless runs render charts as inline SVG (reports open offline); JupyterLab keeps live charts."""
+    """Charts that need no network, in reports, JupyterLab and Voila alike.
+
+    Headless runs render inline SVG (vl-convert, with the chart's description), so reports open
+    offline. Interactively charts are altair's JupyterChart widget in offline mode: its Vega JavaScript
+    comes from vl-convert through the kernel (no CDN; JupyterLab's own renderer cannot draw altair 6's
+    Vega-Lite 6 and would fetch Vega from the internet), and tooltips and the "..." menu keep working.
+    """
     alt.data_transformers.disable_max_rows()
-    alt.renderers.enable("default" if interactive else "revmentor-svg")
+    if interactive:
+        alt.renderers.enable("jupyter", offline=True)
+    else:
+        alt.renderers.enable("revmentor-svg")
 
 
 def table_block(frame: pd.DataFrame, caption: str = "", max_rows: int = 30) -> str:

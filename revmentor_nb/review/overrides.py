@@ -16,6 +16,7 @@ before and after; the new solution is stored as a match run (accepted when asked
 """
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -87,7 +88,8 @@ def mark_unassigned(result: "MatchResult", person_ids: Iterable[str]) -> "MatchR
 
 
 def _apply(result: "MatchResult", action: str, mentor_id: str, mentee_id: str, *, ws: "Workspace | None",
-           who: str | None, accept: bool, reason: str = "", held: Iterable[str] = ()) -> Override:
+           who: str | None, accept: bool, reason: str = "", held: Iterable[str] = (),
+           session: dict[str, Any] | None = None) -> Override:
     """Re-solve for one override, store the new run and write the audit entry."""
     m, e = str(mentor_id), str(mentee_id)
     t0 = time.perf_counter()
@@ -104,11 +106,27 @@ def _apply(result: "MatchResult", action: str, mentor_id: str, mentee_id: str, *
         raise ValueError(f"unknown override {action!r}; use one of: lock, unlock, forbid, unassign")
     new = mark_unassigned(new, set(held) | ({m, e} if action == "unassign" else set()))
     seconds = time.perf_counter() - t0
-    return _record(result, new, action, m, e, ws=ws, who=who, accept=accept, reason=reason, seconds=seconds)
+    return _record(result, new, action, m, e, ws=ws, who=who, accept=accept, reason=reason, seconds=seconds,
+                   session=session)
+
+
+def standing_state(result: "MatchResult", held: Iterable[str] = (),
+                   forbidden: dict[tuple[str, str], str] | None = None) -> dict[str, Any]:
+    """What a re-solve of ``result`` stands on (every lock and forbidden pair, who is held out), as JSON.
+
+    Written with each override so a later session can rebuild the reviewed result exactly
+    (``session.open_session``): the solve depends on nothing else but the inputs.
+    """
+    run = getattr(result, "_run", None)
+    return {"locks": [[str(m), str(e)] for _, m, e in getattr(run, "locks", [])],
+            "forbid": [[str(a), str(b)] for a, b in getattr(run, "forbid", [])],
+            "held": sorted(str(p) for p in held),
+            "forbidden": [[a, b, r] for (a, b), r in (forbidden or {}).items()]}
 
 
 def _record(before: "MatchResult", after: "MatchResult", action: str, m: str, e: str, *, ws: "Workspace | None",
-            who: str | None, accept: bool, reason: str, seconds: float) -> Override:
+            who: str | None, accept: bool, reason: str, seconds: float,
+            session: dict[str, Any] | None = None) -> Override:
     run_id = None
     person = _who(who)
     if ws is not None:
@@ -118,6 +136,9 @@ def _record(before: "MatchResult", after: "MatchResult", action: str, m: str, e:
                   round(seconds, 4), run_id, reason, after)
     if ws is not None:
         detail = {k: v for k, v in ov.row().items() if k not in ("at", "who")}
+        if session is not None:  # the session it belongs to and what the new result stands on (to resume it)
+            detail["session"] = session.get("base")
+            detail["state"] = standing_state(after, session.get("held", ()), session.get("forbidden"))
         ws.record(f"override.{action}", f"{m} -> {e}", detail, person)
     return ov
 
@@ -155,23 +176,34 @@ class Review:
     """
 
     def __init__(self, result: "MatchResult", *, ws: "Workspace | None" = None, who: str | None = None,
-                 accept: bool = False, run_id: str | None = None) -> None:
+                 accept: bool = False, run_id: str | None = None, base: str | None = None,
+                 prior: pd.DataFrame | None = None, held: Iterable[str] = (),
+                 forbidden: dict[tuple[str, str], str] | None = None) -> None:
         self.result = result
         self.ws, self.who, self.accept = ws, who, accept
         self.run_id = run_id
+        # the session's id: "<data hash of the match it started from>/<token>" (a resumed session keeps its own)
+        self.base = base or f"{getattr(result, 'data_hash', '')}/{secrets.token_hex(4)}"
+        self.prior = prior if prior is not None else pd.DataFrame(columns=OVERRIDE_COLUMNS)  # earlier, from the log
         self.history: list[Override] = []
-        self.held: set[str] = set()
-        self.forbidden: dict[tuple[str, str], str] = {}
+        self.held: set[str] = {str(p) for p in held}
+        self.forbidden: dict[tuple[str, str], str] = dict(forbidden or {})
         self._stack: list[tuple["MatchResult", frozenset[str], dict[tuple[str, str], str]]] = []
+
+    def _session(self, held: Iterable[str], forbidden: dict[tuple[str, str], str]) -> dict[str, Any]:
+        return {"base": self.base, "held": held, "forbidden": forbidden}
 
     def _do(self, action: str, a: str, b: str, reason: str = "") -> Override:
         before = (self.result, frozenset(self.held), dict(self.forbidden))
         held = self.held | ({str(a), str(b)} if action == "unassign" else set())
-        ov = _apply(self.result, action, a, b, ws=self.ws, who=self.who, accept=self.accept, reason=reason, held=held)
+        forbidden = dict(self.forbidden)
+        if action == "forbid":
+            forbidden[(str(a), str(b))] = reason or "forbidden while reviewing"
+        ov = _apply(self.result, action, a, b, ws=self.ws, who=self.who, accept=self.accept, reason=reason, held=held,
+                    session=self._session(held, forbidden))
         self._stack.append(before)
         self.held = held
-        if action == "forbid":
-            self.forbidden[(str(a), str(b))] = reason or "forbidden while reviewing"
+        self.forbidden = forbidden
         self.result = ov.result
         self.run_id = ov.run_id or self.run_id
         self.history.append(ov)
@@ -205,15 +237,23 @@ class Review:
         previous, held, forbidden = self._stack.pop()
         last = self.history[-1]
         ov = _record(self.result, previous, "undo", last.mentor_id, last.mentee_id, ws=self.ws, who=self.who,
-                     accept=self.accept, reason=f"undo {last.action}", seconds=0.0)
+                     accept=self.accept, reason=f"undo {last.action}", seconds=0.0,
+                     session=self._session(held, forbidden))
         self.history.append(ov)
         self.result, self.held, self.forbidden = previous, set(held), forbidden
         self.run_id = ov.run_id or self.run_id
         return ov
 
     def overrides(self) -> pd.DataFrame:
-        """Every override of this session as a table (who, when, what, objective before and after)."""
-        return pd.DataFrame([o.row() for o in self.history], columns=OVERRIDE_COLUMNS)
+        """Every override of this session as a table (who, when, what, objective before and after).
+
+        A resumed session lists the overrides made before it was opened (from the audit log) first.
+        """
+        now = pd.DataFrame([o.row() for o in self.history], columns=OVERRIDE_COLUMNS)
+        if not len(self.prior):
+            return now
+        return pd.concat([self.prior[OVERRIDE_COLUMNS], now], ignore_index=True) if len(now) else \
+            self.prior[OVERRIDE_COLUMNS].reset_index(drop=True)
 
     def standing(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(locks, exclusions) the session stands on now, to carry into the next run as files."""

@@ -1,4 +1,5 @@
-"""The `revmentor` command: demo, new, validate, run, send. User mistakes get a message, never a traceback.
+"""The `revmentor` command: demo, new, validate, run, send, lab,
+workshop. User mistakes get a message, never a traceback.
 
 Exit codes (for schedulers; docs/scheduling.md): 0 everything ran, 1 a stage failed or an input
 has problems, 2 the command line is wrong (usage), 75 the workspace is busy with another run
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--kernel", metavar="NAME", default="python3",
                    help="Jupyter kernel to run the notebooks with (default python3; see `jupyter kernelspec list`)")
     _send_parser(sub)
+    _add_lab_commands(sub)
     return p
 
 
@@ -106,6 +108,23 @@ def _send_parser(sub: Any) -> None:
     s.add_argument("--resume", action="store_true", help="with --send: finish the last run of this kind that "
                                                          "stopped part-way (its drafts as they were)")
     s.add_argument("--as-of", help="date to judge what is due at (YYYY-MM-DD; default today, capped at the end)")
+
+
+def _add_lab_commands(sub: Any) -> None:
+    """`revmentor lab` and `revmentor workshop`: the notebooks where people work."""
+    lab = sub.add_parser("lab", help="put the four notebooks into a workspace and start JupyterLab there")
+    lab.add_argument("dir", help="the workspace (or a workshop folder of seats)")
+    lab.add_argument("--port", type=int, help="port for JupyterLab (default: JupyterLab's, 8888 or the next free)")
+    lab.add_argument("--ip", help="address to listen on (default: JupyterLab's, localhost only)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser; JupyterLab prints the URL")
+    lab.add_argument("--refresh-notebooks", action="store_true",
+                     help="replace the workspace's notebooks with the installed version (your edits are lost)")
+    lab.add_argument("--dry-run", action="store_true", help=argparse.SUPPRESS)
+    ws = sub.add_parser("workshop", help="make N independent copies of the demo programme, one per participant")
+    ws.add_argument("dir", help="a new folder for the seats")
+    ws.add_argument("--seats", type=int, required=True, help="how many participants")
+    ws.add_argument("--seed", type=int, default=0, help="seed of the demo organisation (default 0)")
+    ws.add_argument("--employees", type=int, default=1500, help="size of the demo organisation (default 1500)")
 
 
 def _quiet_kernel_logs() -> None:
@@ -180,8 +199,48 @@ def workspace_context(ws: Any) -> dict[str, Any]:
 def cmd_new(args: argparse.Namespace) -> int:
     from revmentor_nb.workspace.workspace import Workspace
 
+    from revmentor_nb.run.lab import install_notebooks
+
     ws = Workspace.create(args.dir)
-    print(f"made workspace {ws.root}: edit program.yaml, put input files beside it, then `revmentor run {args.dir}`")
+    install_notebooks(ws.root)
+    print(f"made workspace {ws.root}: edit program.yaml, put input files beside it, then `revmentor run {args.dir}`; "
+          f"the notebooks are in {ws.root / 'notebooks'} (open them with `revmentor lab {args.dir}`)")
+    return EXIT_OK
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    import os
+
+    from revmentor_nb.run.lab import SEAT_PREFIX, install_notebooks, lab_command
+
+    root = Path(args.dir)
+    extra: list[str] = []
+    if (root / "program.yaml").exists():
+        written, kept = install_notebooks(root, overwrite=args.refresh_notebooks)
+        if written:
+            print(f"put {len(written)} notebook(s) into {root.resolve() / 'notebooks'}")
+        if kept:
+            print(f"kept your {len(kept)} notebook(s) in {root.resolve() / 'notebooks'} "
+                  "(--refresh-notebooks replaces them)")
+        extra.append("--ServerApp.default_url=/lab/tree/notebooks")
+    elif not (root.is_dir() and any(p.name.startswith(SEAT_PREFIX) for p in root.iterdir())):
+        print(f"revmentor: {root} is neither a workspace (no program.yaml) nor a workshop folder; "
+              f"make one with `revmentor new {args.dir}` or `revmentor workshop {args.dir} --seats N`", file=sys.stderr)
+        return EXIT_FAILED
+    cmd = lab_command(root, port=args.port, no_browser=args.no_browser, ip=args.ip) + extra
+    if args.dry_run:
+        print(" ".join(cmd))
+        return EXIT_OK
+    sys.stdout.flush()
+    os.execv(cmd[0], cmd)  # JupyterLab takes over this process: Ctrl-C and its token work as usual
+    return EXIT_OK  # pragma: no cover - execv does not return
+
+
+def cmd_workshop(args: argparse.Namespace) -> int:
+    from revmentor_nb.run.lab import make_seats, workshop_instructions
+
+    seats = make_seats(args.dir, args.seats, seed=args.seed, n_employees=args.employees, progress=_progress)
+    print(workshop_instructions(args.dir, seats))
     return EXIT_OK
 
 
@@ -198,7 +257,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from revmentor_nb.run.demo import run_demo
 
+    from revmentor_nb.run.lab import install_notebooks
+
     summary = run_demo(args.dir, seed=args.seed, n_employees=args.employees, progress=_progress)
+    install_notebooks(args.dir)
     print(f"demo workspace {Path(args.dir).resolve()}: open reports/ ({len(summary.outcomes)} reports) "
           f"or the notebooks in JupyterLab")
     return EXIT_OK
@@ -244,7 +306,8 @@ def cmd_send(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "new": cmd_new, "run": cmd_run, "demo": cmd_demo, "send": cmd_send}
+COMMANDS = {"validate": cmd_validate, "new": cmd_new, "run": cmd_run, "demo": cmd_demo, "send": cmd_send,
+            "lab": cmd_lab, "workshop": cmd_workshop}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,7 @@ import html
 from typing import Any
 
 import ipywidgets as w
+import pandas as pd
 
 from revmentor_nb.evaluation import report_tables as view
 from revmentor_nb.evaluation.comparison import RULES
@@ -62,7 +63,7 @@ class EvaluationDashboard(w.VBox):
         super().__init__([
             w.HTML(_CSS + "<h3>Evaluation dashboard</h3><div><em>aggregate figures only; groups under "
                    f"{ev.k} people are suppressed</em></div>"),
-            w.HBox([self.measure, self.group]), self.title, self.chart, self.table,
+            w.HBox([self.measure, self.group], layout=w.Layout(flex_flow="row wrap")), self.title, self.chart, self.table,
             w.HTML("<h4>Retention and promotion against a comparison group</h4>"), self.comparison,
             self.kpi_chart, self.kpi_table, self.status,
         ])
@@ -90,19 +91,36 @@ class EvaluationDashboard(w.VBox):
             self.title.value = "<p>No assessments to show.</p>"
             return
         label = self._measure_label((instrument, scale))
-        self.title.value = f"<h4>{html.escape(label)} — {html.escape(self.group.label)}</h4>"
+        try:
+            self._draw(instrument, scale, who, by, label)
+        finally:  # the title last: when it names the new selection, the table and chart below are its own
+            self.title.value = f"<h4>{html.escape(label)} — {html.escape(self.group.label)}</h4>"
+
+    def _draw(self, instrument: str, scale: str, who: str, by: str | None, label: str) -> None:
+        """The table and chart of one selection (a sentence instead when it has no responses)."""
         table = view.breakdown(self.ev, instrument, scale, who, by)
         if table.empty or not table["n_pre"].fillna(0).gt(0).any():  # measured after only: show the levels
             table = view.level_breakdown(self.ev, instrument, scale, who, by)
-            self.table.value = table_html(view.levels_report(table))
+            report = view.levels_report(table) if not table.empty else pd.DataFrame()
         else:
-            self.table.value = table_html(view.change_report(table))
+            report = view.change_report(table)
+        if report.empty:  # e.g. a measure only mentees answer, picked for mentors: say so, draw nothing
+            self.table.value = (f"<p class='rm-eval-empty'>No {html.escape(label)} responses from "
+                                f"{html.escape(self.group.label)}: the measure was not given to them, or nobody has "
+                                "answered yet. Pick another measure or group.</p>")
+            self.chart.value = ""
+            return
+        self.table.value = table_html(report)
         groups = view.split_groups(self.ev, who, by)
-        shown = set(table.loc[~table["suppressed"], "group"]) if not table.empty else set()
+        shown = set(table.loc[~table["suppressed"], "group"]) if "suppressed" in table else set()
         scores = self.ev.scores[(self.ev.scores["instrument"] == instrument) & (self.ev.scores["scale"] == scale)]
         means = stage_means(scores, {g: v for g, v in groups.items() if g in shown}, self.ev.instruments)
-        self.chart.value = chart_svg(charts.measure_before_after(
-            means[means["n"] >= self.ev.k], f"{label}: before and after ({self.group.label})"))
+        means = means[(means["n"] >= self.ev.k) & means["mean"].notna()] if len(means) else means
+        if means.empty:
+            self.chart.value = (f"<p class='rm-eval-empty'>Nothing to draw: every group here has fewer than "
+                                f"{self.ev.k} people with responses, so its figures are suppressed.</p>")
+            return
+        self.chart.value = chart_svg(charts.measure_before_after(means, "Mean before and after (95% CI)"))
 
     def on_comparison(self, _: Any = None) -> None:
         """Re-run the roster KPIs under the picked comparison rule; redraw the retention chart and KPI table."""

@@ -27,6 +27,7 @@ from revmentor_nb.review.board import (
     people_index,
 )
 from revmentor_nb.review.overrides import Override, Review
+from revmentor_nb.review.session import ReviewSession, export_handover
 
 ACTIONS = ("lock", "unlock", "forbid", "unassign", "undo", "export")
 PAST = {"lock": "Locked", "unlock": "Unlocked", "forbid": "Forbade", "unassign": "Unassigned", "undo": "Undid"}
@@ -124,15 +125,91 @@ class MatchBoard(anywidget.AnyWidget):
                 f"re-solved in {ov.seconds:.2f} s{stored}.")
 
 
-class ReviewPanel(w.Box):
-    """The board with the fairness audit, trade-off curve, unmatched reasons and supply/demand beside it."""
+class SessionBar(w.VBox):
+    """Where the board's result stands (new, resumed, changed) and the explicit acts: accept, replace, start again.
 
-    def __init__(self, review: Review, participants: pd.DataFrame, *, k: int = 5,
+    Replacing an accepted match that was reviewed takes two clicks: the first says what will be set
+    aside (``ReviewSession.loses``), the second does it. Nothing here runs when the notebook runs.
+    """
+
+    def __init__(self, session: ReviewSession, on_change: Callable[[], None]) -> None:
+        self.session, self._on_change = session, on_change
+        self.text = w.HTML().add_class("rm-session-state")
+        self.warning = w.HTML().add_class("rm-session-warning")
+        self.accept = w.Button(description="Accept this match", button_style="primary",
+                               layout=w.Layout(width="auto")).add_class("rm-accept")
+        self.confirm = w.Button(description="Replace the accepted match", button_style="danger",
+                                layout=w.Layout(width="auto")).add_class("rm-confirm-replace")
+        self.cancel = w.Button(description="Cancel", layout=w.Layout(width="auto")).add_class("rm-cancel")
+        self.again = w.Button(description="Start again from today's match", layout=w.Layout(width="auto"),
+                              tooltip="put today's match, without overrides, on the board; nothing is stored "
+                                      "or accepted until you accept it").add_class("rm-start-over")
+        self.accept.on_click(lambda _: self.ask())
+        self.confirm.on_click(lambda _: self.do_accept(replace=True))
+        self.cancel.on_click(lambda _: self.draw())
+        self.again.on_click(lambda _: self.start_over())
+        self.buttons = w.HBox([], layout=w.Layout(flex_flow="row wrap", gap="8px"))
+        super().__init__([self.text, self.warning, self.buttons])
+        self.add_class("rm-session")
+        self.draw()
+
+    def draw(self, message: str = "") -> None:
+        """Show the session's state and the buttons that fit it."""
+        s = self.session
+        self.text.value = f"<div class='rm-session-{s.kind}'>{_markdown_bold(s.describe())}</div>"
+        self.warning.value = f"<p>{html.escape(message)}</p>" if message else ""
+        if not s.is_accepted:
+            self.buttons.children = [self.accept]
+        else:  # the accepted session: starting again (nothing stored until accepted) only when there is work
+            self.buttons.children = [self.again] if len(s.review.overrides()) else []
+
+    def ask(self) -> None:
+        """Accept, or, when that replaces reviewed work, say what will be set aside and ask to confirm."""
+        lost = self.session.loses()
+        if not lost:
+            self.do_accept(replace=False)
+            return
+        self.warning.value = (f"<p class='rm-replace-warning'><strong>Replacing the accepted match sets aside "
+                              f"{html.escape(lost)}</strong></p>")
+        self.buttons.children = [self.confirm, self.cancel]
+
+    def do_accept(self, *, replace: bool) -> str:
+        """The click that accepts (``ReviewSession.accept``)."""
+        run_id = self.session.accept(replace=replace)
+        self._on_change()
+        self.draw(f"Accepted match run {run_id}.")
+        return run_id
+
+    def start_over(self) -> None:
+        """Today's match without overrides on the board, as a proposal."""
+        self.session.start_over()
+        self._on_change()
+        self.draw("Today's match is on the board, not accepted; the accepted run is unchanged.")
+
+
+def _markdown_bold(text: str) -> str:
+    """The session's one-paragraph Markdown (**bold**, *italic*) as escaped HTML."""
+    import re
+
+    out = html.escape(text)
+    out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
+    return re.sub(r"\*(.+?)\*", r"<em>\1</em>", out)
+
+
+class ReviewPanel(w.VBox):
+    """One panel: where the session stands, the board, and the fairness audit, trade-off curve, unmatched
+    reasons and supply/demand beside it (on wide screens) or directly under it (the board scrolls within
+    its own box, so the charts are never pages away)."""
+
+    def __init__(self, review: Review | ReviewSession, participants: pd.DataFrame, *, k: int = 5,
                  export: Callable[[Review], str] | None = None, tradeoff_points: int = 6) -> None:
         from revmentor_nb.design.supply import supply_demand
         from revmentor_nb.report import charts
 
-        self.board = MatchBoard(review, participants, export=export)
+        self.session = review if isinstance(review, ReviewSession) else None
+        if self.session is not None and export is None:
+            export = lambda _review: export_handover(self.session, participants)  # noqa: E731
+        self.board = MatchBoard(self.session.review if self.session else review, participants, export=export)
         self.k, self.points = k, tradeoff_points
         self._charts = charts
         self.fair, self.trade, self.lonely, self.supply = (w.HTML().add_class(c) for c in (
@@ -142,20 +219,35 @@ class ReviewPanel(w.Box):
                          layout=w.Layout(width="auto")).add_class("rm-tradeoff-refresh")
         again.on_click(lambda _: self._draw_tradeoff())
         tabs = w.Tab([self.fair, w.VBox([again, self.trade]), self.lonely, self.supply],
-                     layout=w.Layout(min_width="480px", max_width="620px"))
+                     layout=w.Layout(flex="1 1 460px", min_width="0", max_width="640px"))
         for i, title in enumerate(("Fairness audit", "Trade-off", "Unmatched", "Supply/demand")):
             tabs.set_title(i, title)
+        tabs.add_class("rm-review-charts")
         self.board.on_change(lambda _: self._draw())
-        super().__init__([self.board, tabs], layout=w.Layout(display="flex", flex_flow="row wrap", gap="16px",
-                                                             align_items="flex-start"))
+        scroller = w.Box([self.board], layout=w.Layout(flex="1 1 560px", min_width="0", max_height="720px",
+                                                       overflow="auto"))
+        scroller.add_class("rm-board-scroll")
+        row = w.Box([scroller, tabs], layout=w.Layout(display="flex", flex_flow="row wrap", gap="16px",
+                                                      align_items="flex-start", width="100%"))
+        self.bar = SessionBar(self.session, self._session_changed) if self.session else None
+        super().__init__(([self.bar] if self.bar else []) + [row], layout=w.Layout(width="100%"))
         self.add_class("rm-review-panel")
         self._draw()
         self._draw_tradeoff()
+
+    def _session_changed(self) -> None:
+        """After accept or start-again: the board follows the session's review and redraws."""
+        self.board.review = self.session.review  # type: ignore[union-attr]
+        self.board._previous = None
+        self.board.refresh()
+        self._draw()
 
     def _draw(self) -> None:
         result = self.board.review.result
         self.fair.value = chart_svg(self._charts.fairness_audit(result.audit(k=self.k).long))
         self.lonely.value = chart_svg(self._charts.unmatched_reasons(result.unmatched))
+        if self.bar is not None:
+            self.bar.draw()
 
     def _draw_tradeoff(self) -> None:
         result = self.board.review.result

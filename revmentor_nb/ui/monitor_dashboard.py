@@ -59,9 +59,16 @@ class MonitorDashboard(w.VBox):
     """Pairs' statuses as of a date under editable rules, with filters, the nudge list and its CSV export."""
 
     def __init__(self, data: MonitorData, rules: MonitoringRules, as_of: date, *, names: bool = False,
-                 workspace: Workspace | None = None, plan: pd.DataFrame | None = None, who: str | None = None) -> None:
+                 workspace: Workspace | None = None, plan: pd.DataFrame | None = None, who: str | None = None,
+                 export_names: bool | None = None) -> None:
+        """``names``: show people by name on screen (the administrator in JupyterLab); ``export_names``: in the
+        exported CSV too (default: as ``names``; the notebook passes the report setting)."""
         self.data, self.rules, self.as_of = data, rules, as_of
         self.names, self.workspace, self.plan, self.who = names, workspace, plan, who
+        self.export_names = names if export_names is None else export_names
+        people = data.people
+        self._names = (people.drop_duplicates("person_id").set_index("person_id")["name"].astype(str).to_dict()
+                       if names and people is not None and "name" in people else {})
         self._salt = workspace.pseudonym_salt if workspace is not None else ""  # the workspace's secret, as in reports
         self.assessed: pd.DataFrame = pd.DataFrame()
         self.nudge_list: pd.DataFrame = pd.DataFrame()
@@ -79,7 +86,7 @@ class MonitorDashboard(w.VBox):
         self.department_filter = w.Dropdown(options=["all", *self._departments()], value="all",
                                             description="department (either side)", style=_STYLE,
                                             layout=_WIDE).add_class("rm-filter-department")
-        self.search = w.Text(value="", description="id contains", style=_STYLE,
+        self.search = w.Text(value="", description="name or id contains" if names else "id contains", style=_STYLE,
                              layout=_WIDE).add_class("rm-filter-search")
         for f in (self.status_filter, self.department_filter, self.search):
             f.observe(lambda _: self._show(), names="value")
@@ -136,7 +143,7 @@ class MonitorDashboard(w.VBox):
         if self.workspace is None:
             return None
         out = self.workspace.root / "reports" / f"03_monitor_nudges_{self.as_of:%Y-%m-%d}.csv"
-        write_csv(private_nudges(self.nudge_list, self.data.people, self.names, salt=self._salt), out, bom=True)
+        write_csv(private_nudges(self.nudge_list, self.data.people, self.export_names, salt=self._salt), out, bom=True)
         self.message.value = f"<span class='rm-exported'>Nudge list written to {html.escape(str(out))}</span>"
         return out
 
@@ -166,7 +173,10 @@ class MonitorDashboard(w.VBox):
         return sorted(people.loc[people["person_id"].isin(ids), "department"].dropna().astype(str).unique())
 
     def _id(self, value: str) -> str:
-        return value if self.names else pseudonym(value, self._salt)
+        if not self.names:
+            return pseudonym(value, self._salt)
+        name = self._names.get(value)
+        return f"{name} ({value})" if name else value
 
     def filtered(self) -> pd.DataFrame:
         """The assessed pairs the filters select."""

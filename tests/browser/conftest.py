@@ -38,6 +38,8 @@ LAB_SETTINGS = {
                                                                          "checkForUpdates": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none",
                                                                     "autoStartDefaultKernel": True},
+    # no autosave: a notebook saved with widget outputs shows "widget model not found" when reopened
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
 
 
@@ -84,9 +86,11 @@ class Lab:
     root: Path
     log: Path
 
-    def tree_url(self, relative: str) -> str:
-        """The URL that opens a file of the root in JupyterLab."""
-        return f"{self.url}/lab/tree/{relative}?token={self.token}"
+    def tree_url(self, relative: str, workspace: str | None = None) -> str:
+        """The URL that opens a file of the root in JupyterLab (in a JupyterLab workspace of its own when named,
+        so tabs an earlier test opened are not restored beside it)."""
+        where = f"/lab/workspaces/{workspace}" if workspace else "/lab"
+        return f"{self.url}{where}/tree/{relative}?token={self.token}"
 
 
 def _wait_until_up(proc: subprocess.Popen, url: str, log: Path) -> None:
@@ -195,13 +199,18 @@ def page(browser, request, artifacts) -> Iterator[object]:
 
 
 def _run_all_cells(page, lab: Lab, notebook: str) -> None:
-    page.goto(lab.tree_url(notebook))
+    page.goto(lab.tree_url(notebook, workspace=f"t{secrets.token_hex(4)}"))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     select = page.locator(".jp-Dialog button", has_text=re.compile(r"^Select$"))
     try:  # older settings or a slow kernel list can still ask once
         select.wait_for(timeout=3_000)
         select.click()
     except Exception:  # noqa: BLE001 - no dialog: nothing to do
+        pass
+    try:  # a Run All sent before the kernel is connected can be lost: wait for it to say Idle
+        page.wait_for_function("() => /Idle/.test(document.querySelector('#jp-main-statusbar')?.textContent || '')",
+                               timeout=60_000)
+    except Exception:  # noqa: BLE001 - an older status bar: carry on as before
         pass
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
@@ -217,3 +226,76 @@ def run_all_cells(lab: Lab):
 def notebook_in_lab(lab: Lab):
     """``notebook_in_lab("01_design.ipynb", workspace=...)``: copy a stage notebook into the lab root, parameters set."""
     return lambda name, **parameters: copy_notebook(name, lab.root, **parameters)
+
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
+
+@dataclass
+class Traffic:
+    """What a page did off the machine and wrong: requests blocked, requests failed, console errors."""
+
+    blocked: list = None  # type: ignore[assignment]
+    failed: list = None  # type: ignore[assignment]
+    errors: list = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        self.blocked, self.failed, self.errors = [], [], []
+
+
+def block_outside_traffic(page) -> Traffic:
+    """Abort every request to a host other than 127.0.0.1 (as a firewalled HR network would) and record
+    console errors and failed requests."""
+    from urllib.parse import urlparse
+
+    seen = Traffic()
+
+    def route(r) -> None:
+        host = urlparse(r.request.url).hostname
+        if r.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            r.continue_()
+        else:
+            seen.blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen.errors.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: seen.failed.append(f"{r.url} ({r.failure})"))
+    return seen
+
+
+@pytest.fixture()
+def offline_page(browser, request, artifacts) -> Iterator[tuple[object, Traffic]]:
+    """A 1,024 px wide tab with every request off 127.0.0.1 blocked; yields (page, traffic)."""
+    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    traffic = block_outside_traffic(tab)
+    try:
+        yield tab, traffic
+    finally:
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            tab.screenshot(path=str(artifacts / f"{request.node.name}-failure.png"))
+        context.close()
+
+
+def wait_all_cells_ran(page, timeout: float = 300_000) -> None:
+    """Wait until every code cell of the open notebook has run (an execution count each), or one failed;
+    then fail with the error's text if one did."""
+    page.wait_for_function(
+        r"""() => {
+            const failed = [...document.querySelectorAll(ERRORS)].some(e => /Traceback|Error/.test(e.textContent));
+            if (failed) return true;
+            const prompts = [...document.querySelectorAll(
+                '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+            return prompts.length > 0 && prompts.every(p => /\[\d+\]/.test(p.textContent));
+        }""".replace("ERRORS", repr(_ERROR_OUTPUTS)), timeout=timeout, polling=1000)
+    failed = [t for t in page.locator(_ERROR_OUTPUTS).all_inner_texts() if "Traceback" in t or "Error" in t]
+    if failed:
+        raise AssertionError(f"a cell failed: {failed[0][-3000:]}")
+
+
+# JupyterLab draws a cell's error (and stderr) with the stderr renderer
+_ERROR_OUTPUTS = '.jp-Notebook .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'

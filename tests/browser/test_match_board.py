@@ -2,6 +2,7 @@
 keyboard), and find both in the workspace's accepted run and audit log and the new solution on the board."""
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from revmentor_nb import Workspace
 from revmentor_nb.demo.organisation import build_demo, write_inputs
 from revmentor_nb.demo.workspace import demo_design
+from tests.browser.conftest import copy_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +38,11 @@ def test_lock_and_forbid_on_the_board_reach_the_workspace(lab, page, notebook_in
     run_all_cells(page, "02_match.ipynb")
     page.wait_for_selector(f"{BOARD} tr.rm-pair", timeout=150_000)
     page.wait_for_selector(".rm-side-fairness svg", timeout=60_000)  # the audit beside the board
+    assert Workspace(root).match_run() is None  # running the notebook accepted nothing
+    page.locator(".rm-session .rm-accept").click()  # the explicit act
+    _wait_text(page, ".rm-session", "Accepted match run")
     first = Workspace(root).match_run()
-    assert first is not None  # the notebook stored and accepted the run before showing the board
+    assert first is not None
     _wait_text(page, f"{BOARD} .rm-summary", f"{len(first.pairs)} pairs")
     board = page.locator(BOARD)
     board.scroll_into_view_if_needed()
@@ -111,3 +116,56 @@ def test_lock_and_forbid_on_the_board_reach_the_workspace(lab, page, notebook_in
     page.wait_for_function(f"() => document.querySelectorAll('{BOARD} tr.rm-pair').length === 0")
     assert page.locator(f"{BOARD} .rm-unmatched-person").count() == len(accepted.unmatched)
     assert time.monotonic() - started < 240
+
+
+def _run_menu(page, menu: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{menu}$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(item)}")).click()
+
+
+def test_locks_forbids_and_the_accepted_run_survive_a_rerun(lab, offline_page, run_all_cells, artifacts):
+    """Lock and forbid on the board, restart the kernel and run every cell again: nothing is lost or accepted."""
+    page, traffic = offline_page
+    org = build_demo(0, n_employees=500)
+    root = lab.root / "rerun-ws"
+    write_inputs(org, root / "inputs")
+    Workspace.create(root, demo_design(list(org.grade_order), org.start_date))
+    (lab.root / "rerun").mkdir()
+    copy_notebook("02_match.ipynb", lab.root / "rerun", workspace=str(root), interactive=True, tradeoff_points=3,
+                  who="browser-test")
+    run_all_cells(page, "rerun/02_match.ipynb")
+    page.wait_for_selector(f"{BOARD} tr.rm-pair", timeout=150_000)
+    page.locator(".rm-session .rm-accept").click()
+    _wait_text(page, ".rm-session", "Accepted match run")
+    option = page.locator(f"{BOARD} .rm-lock-option").first
+    lock_button = option if option.count() else page.locator(f"{BOARD} tr.rm-pair:not(.rm-locked) .rm-lock").first
+    lock_m, lock_e = lock_button.get_attribute("data-mentor"), lock_button.get_attribute("data-mentee")
+    lock_button.click()
+    _wait_text(page, f"{BOARD} .rm-status", "Locked")
+    row = page.locator(f"{BOARD} tr.rm-pair:not(.rm-locked)").first
+    forbid_m, forbid_e = row.get_attribute("data-mentor"), row.get_attribute("data-mentee")
+    row.locator(".rm-forbid").click()
+    _wait_text(page, f"{BOARD} .rm-status", "Forbade")
+    reviewed = Workspace(root).match_run()
+    runs = len(Workspace(root).match_runs())
+    assert reviewed.id in page.locator(f"{BOARD} .rm-summary").inner_text()
+
+    page.evaluate(f"() => document.querySelectorAll('{BOARD}').forEach(b => b.dataset.old = '1')")
+    _run_menu(page, "Kernel", "Restart Kernel and Run All Cells")
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    page.wait_for_selector(f"{BOARD}:not([data-old]) tr.rm-pair", timeout=180_000)
+    _wait_text(page, ".rm-session", "its 2 overrides", timeout=60_000)
+    again = Workspace(root)
+    assert again.match_run().id == reviewed.id and len(again.match_runs()) == runs  # nothing stored or accepted
+    assert reviewed.id in page.locator(f"{BOARD}:not([data-old]) .rm-summary").inner_text()
+    page.wait_for_selector(f'{BOARD} tr.rm-pair.rm-locked[data-mentor="{lock_m}"][data-mentee="{lock_e}"]')
+    assert _pair_row(page, forbid_m, forbid_e).count() == 0
+    assert page.locator(".rm-session .rm-accept").count() == 0  # the accepted session: nothing to accept
+    page.locator(".rm-session").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "match_board_after_rerun_1024.png"))
+    page.wait_for_selector(".rm-side-fairness svg", timeout=60_000)  # drawn (visible: a width above zero)
+    charts = page.locator(".rm-review-charts").bounding_box()
+    board = page.locator(".rm-board-scroll").bounding_box()
+    assert charts["y"] < board["y"] + board["height"] + 200  # the review charts beside or directly under the board
+    page.locator(".rm-review-charts").screenshot(path=str(artifacts / "review_charts_under_board_1024.png"))
+    assert traffic.failed == [] and traffic.errors == [], (traffic.failed, traffic.errors)
