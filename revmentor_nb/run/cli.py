@@ -47,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("kind", help="participants, roster, exclusions, locks, meetings, checkins, assessments, training, "
                                 "agreements, or mentor-match")
     v.add_argument("files", nargs="+", metavar="FILE", help="the file (mentor-match: the mentors file, then the mentees file)")
-    v.add_argument("--workspace", help="take grade order and the roster from this workspace")
+    v.add_argument("--workspace", help="take the grade order and the columns the programme requires from this "
+                                       "workspace")
 
     r = sub.add_parser("run", help="run the stage notebooks headless; reports go to DIR/reports/")
     r.add_argument("dir")
@@ -114,7 +115,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         validate_mentor_match,
     )
 
-    grade_order, capacity, context = None, None, {}
+    grade_order, capacity, context, required = None, None, {}, None
     if args.workspace:
         from revmentor_nb.workspace.workspace import Workspace
 
@@ -122,6 +123,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         grade_order = ws.design.grade_order
         capacity = getattr(ws.input_source("participants"), "capacity", None)
         context = workspace_context(ws)
+        required = ws.requirements()
     if args.kind == MENTOR_MATCH:
         code, text = validate_mentor_match(args.files, grade_order=grade_order,
                                            **({"capacity": capacity} if capacity else {}))
@@ -129,7 +131,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         code, text = EXIT_USAGE, (f"revmentor validate {args.kind} takes one file, not {len(args.files)} "
                                   "(only mentor-match takes two: the mentors file, then the mentees file)")
     else:
-        code, text = validate_file(args.kind, args.files[0], grade_order=grade_order, **context)
+        code, text = validate_file(args.kind, args.files[0], grade_order=grade_order, required=required, **context)
     print(text, file=sys.stdout if code == 0 else sys.stderr)
     return code
 
