@@ -38,8 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--employees", type=_whole(100, MAX_DEMO_EMPLOYEES), default=3000,
                    help=f"size of the demo organisation, 100 to {MAX_DEMO_EMPLOYEES} (default 3000)")
 
-    n = sub.add_parser("new", help="make an empty workspace with a program.yaml to edit")
+    n = sub.add_parser("new", help="make an empty workspace with a program.yaml and editable templates")
     n.add_argument("dir")
+    n.add_argument("--direction", choices=["reverse", "traditional", "two-way"], default="reverse",
+                   help="who mentors whom: reverse (juniors mentor leaders, the default), traditional "
+                        "(experienced colleagues mentor less experienced ones) or two-way (both learn)")
+    n.add_argument("--name", help="the programme's name")
 
     v = sub.add_parser("validate", help="check an input file against the data contract",
                        epilog="mentor-match sign-ups: revmentor validate mentor-match MENTORS.csv MENTEES.csv "
@@ -146,10 +150,15 @@ def workspace_context(ws: Any) -> dict[str, Any]:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from revmentor_nb.design.agreement import install_templates
+    from revmentor_nb.design.program import new_design
     from revmentor_nb.workspace.workspace import Workspace
 
-    ws = Workspace.create(args.dir)
-    print(f"made workspace {ws.root}: edit program.yaml, put input files beside it, then `revmentor run {args.dir}`")
+    ws = Workspace.create(args.dir, new_design(args.direction, args.name))
+    install_templates(ws.root, ws.design)
+    print(f"made workspace {ws.root} ({args.direction} mentoring): edit program.yaml (or the design form in "
+          f"01_design), the agreement and introduction templates in templates/, put input files beside it, then "
+          f"`revmentor run {args.dir}`")
     return EXIT_OK
 
 

@@ -314,6 +314,10 @@ class Workspace:
         with self.step("design.save", "program.yaml", {"name": design.name}, who):
             save_design(design, self.root / "program.yaml")
             self.design = design
+        if (self.root / "templates").is_dir():  # a new scheme: its default templates, ready to edit
+            from revmentor_nb.design.agreement import install_templates
+
+            install_templates(self.root, design)
 
     def requirements(self, *, roster: bool | None = None) -> dict[str, str]:
         """The sign-up columns this programme requires, each with what needs it (``design.columns``)."""
