@@ -331,6 +331,41 @@ def test_design_form_shows_problems_inline_and_does_not_save(tmp_path):
     assert form.save() is not None and not any(e.value for e in form._errors.values())
 
 
+def test_design_form_sets_scheme_grade_order_wording_and_warns_of_a_past_start(tmp_path):
+    from datetime import date as d_
+
+    from revmentor_nb import Workspace
+    from revmentor_nb.ui import DesignForm
+
+    ws = Workspace.create(tmp_path / "ws", ProgramDesign(name="Old name"))
+    form = DesignForm(ws)
+    assert "Old name" in form.heading.value
+    shown = lambda: {q for q, row in form._question_rows.items() if row.layout.display != "none"}  # noqa: E731
+    assert "leaders_listen" in shown()
+    form._inputs["scheme"].value = "traditional"
+    assert "leaders_listen" not in shown() and "mentees_safe" in shown()
+    form._inputs["name"].value = "Maths Reading Scheme"
+    form._inputs["objective.preset"].value = "custom"
+    form._inputs["objective.statement"].value = "Students read a topic of their choice with a graduate mentor."
+    form._inputs["grade_order"].value = "1\n2\n3\n4\n5+"
+    assert form._inputs["eligibility.mentors.lowest"].value in ("", "(any)")
+    form._inputs["schedule.start_date"].value = d_(2020, 1, 6)
+    assert form.date_warning.layout.display == "block" and "in the past" in form.date_warning.value
+    for q in ("mentors_available", "mentees_safe", "executive_sponsor", "confidentiality_agreed"):
+        form._inputs[f"readiness.{q}"].value = "yes"
+    form._inputs["readiness.training_planned"].value = "n/a"
+    assert "launch yet" not in form.readiness_line.value
+    assert form.save() is not None
+    d = Workspace(ws.root).design
+    assert (d.scheme, d.direction, d.mode, d.matching.rules.grade_gap.direction) == (
+        "traditional", "traditional", "one-way", "mentor_senior")
+    assert d.grade_order == ["1", "2", "3", "4", "5+"] and d.objective.statement.startswith("Students read")
+    assert "Maths Reading Scheme" in form.heading.value and "Old name" not in form.heading.value
+    assert "in the past" in form.status.value
+    form._inputs["scheme"].value = "two-way"
+    assert form.save() is not None and Workspace(ws.root).design.mode == "two-way"
+
+
 # --- the design stage reads sign-ups that are not imported yet, and runs headless ----------------------------
 
 

@@ -308,3 +308,17 @@ def hand_over(ws: "Workspace", run_id: str, result: Any, participants: pd.DataFr
     overrides = review.overrides() if review is not None else None
     standing = review.standing() if review is not None else None
     return write_outputs(ws, run_id, result.pairs, result.unmatched, participants, overrides, standing=standing)
+
+
+def export_review(review: Any, participants: pd.DataFrame | None = None) -> str:
+    """The board's Export button: the hand-over of the review's current run (stored first if it is not yet).
+
+    The notebook's headless hand-over and this button both end in ``hand_over``.
+    """
+    ws = review.ws
+    if not review.run_id:
+        review.run_id = ws.save_match(review.result, accepted=review.accept, who=review.who,
+                                      note="exported from the board")
+    done = hand_over(ws, review.run_id, review.result, participants, review)
+    return (f"Wrote the exports, {len(done.agreements) // 2} agreements and notes to "
+            f"{done.folder.relative_to(ws.root)} (exports/index.html lists every run).")
