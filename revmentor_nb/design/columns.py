@@ -26,12 +26,11 @@ class Requirement:
     rules: list[str]
 
     @property
-    def reason(self) -> str:
-        """One phrase for a problem line: 'used by the rule 'grade_gap' (or switch it off: ...)'."""
+    def reason(self) -> tuple[str, str]:
+        """(what needs it, how to stop needing it) for a missing-column problem and its fix."""
         if not self.needed_by:
-            return "every sign-up needs it"
-        offs = "; ".join(self.switch_off)
-        return f"needed by {', '.join(self.needed_by)} (or switch that off: {offs})"
+            return "every sign-up needs it", ""
+        return f"needed by {', '.join(self.needed_by)}", f"switch that off ({'; '.join(self.switch_off)})"
 
 
 def design_needs(design: ProgramDesign, *, roster: bool = False) -> list[Need]:
@@ -66,7 +65,7 @@ def required_columns(design: ProgramDesign, *, roster: bool = False) -> dict[str
     return out
 
 
-def requirement_reasons(design: ProgramDesign, *, roster: bool = False) -> dict[str, str]:
+def requirement_reasons(design: ProgramDesign, *, roster: bool = False) -> dict[str, tuple[str, str]]:
     """Required column -> the phrase a missing-column problem shows (what the loader takes as ``required``)."""
     return {c: r.reason for c, r in required_columns(design, roster=roster).items()}
 

@@ -32,7 +32,7 @@ from revmentor_nb.io.contract import kind as get_kind
 from revmentor_nb.io.org import find_cycles, manager_map
 
 PathLike = str | os.PathLike[str]
-Required = Mapping[str, str] | Sequence[str] | None
+Required = Mapping[str, "tuple[str, str] | str"] | Sequence[str] | None  # column -> (why, how to stop needing it)
 
 # Whole-number columns with a range: (lowest, highest), None = open.
 # Upper ends keep absurd numbers (a capacity of 10**9) from ever reaching the matcher.
@@ -189,7 +189,7 @@ def _validate(
     required: Required = None,
 ) -> pd.DataFrame:
     """Check every rule of ``k`` on the named cells; raise InputError or return the typed frame."""
-    why: Mapping[str, str] = {}
+    why: Mapping[str, tuple[str, str] | str] = {}
     if required is not None:
         why = required if isinstance(required, Mapping) else {}
         k = k.with_required(required)
@@ -220,8 +220,9 @@ def _no_check(ctx: _Check) -> None:
     """Kinds whose rules are all per column."""
 
 
-def _report_missing_columns(ctx: _Check, match: tables.HeaderMatch, why: Mapping[str, str] | None = None) -> None:
-    """One problem per required column the file lacks, suggesting the closest header (and what needs it)."""
+def _report_missing_columns(ctx: _Check, match: tables.HeaderMatch,
+                            why: Mapping[str, tuple[str, str] | str] | None = None) -> None:
+    """One problem per required column the file lacks: what needs it, how to stop needing it, the closest header."""
     unused = [h for h in ctx.text.attrs.get("headers", []) if h not in match.mapping]
     for name in ctx.kind.required:
         if ctx.has(name):

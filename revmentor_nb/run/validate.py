@@ -40,7 +40,7 @@ def validate_file(
     grade_order: Sequence[object] | None = None,
     roster: PathLike | pd.DataFrame | None = None,
     span: tuple[object, object] | None = None,
-    required: Mapping[str, str] | None = None,
+    required: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[int, str]:
     """Check ``path`` as an input of ``kind``; return (exit code, text to print).
 

@@ -319,7 +319,7 @@ class Workspace:
 
             install_templates(self.root, design)
 
-    def requirements(self, *, roster: bool | None = None) -> dict[str, str]:
+    def requirements(self, *, roster: bool | None = None) -> dict[str, tuple[str, str]]:
         """The sign-up columns this programme requires, each with what needs it (``design.columns``)."""
         from revmentor_nb.design.columns import requirement_reasons
 
