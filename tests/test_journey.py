@@ -129,3 +129,19 @@ def test_a_traditional_scheme_from_form_export_to_reviewed_hand_over(tmp_path, c
     assert again.check().empty
     record = import_signup_files(ws, [(files["mentor"], "mentor"), (files["mentee"], "mentee")])
     assert record.rows == 28
+
+
+@pytest.mark.notebook
+def test_the_design_report_of_a_traditional_scheme_says_nothing_reverse_specific(tmp_path):
+    import re
+
+    from revmentor_nb.run.pipeline import run_stages
+
+    root = tmp_path / "reading-scheme"
+    assert cli(["new", str(root), "--direction", "traditional", "--name", "Maths Reading Scheme"]) == 0
+    run_stages(root, ["design"], {})
+    page = (root / "reports" / "01_design.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S))
+    assert "Maths Reading Scheme" in text and "Can mentees speak honestly" in text
+    for word in ("reverse", "junior", "role reversal", "leaders ready"):
+        assert word not in text.casefold(), word

@@ -129,7 +129,7 @@ def _todo(q: Question, answer: str) -> str:
     if answer in ("yes", NOT_APPLICABLE):
         return ""
     if answer == "unknown":
-        return "find out before launch (ask the sponsor and a few juniors), then: " + q.action
+        return "find out before launch (ask the sponsor and a few future participants), then: " + q.action
     return q.action
 
 

@@ -249,6 +249,10 @@ class DesignForm(w.VBox):
             self._field("evaluation.alpha", w.FloatText(description="Alpha", step=0.01), "rm-alpha"),
             self._field("evaluation.power", w.FloatText(description="Power", step=0.05), "rm-power"),
             self._field("evaluation.dropout", w.FloatText(description="Expected drop-out", step=0.05), "rm-dropout"),
+            self._header("Privacy", "reports hide any group smaller than k"),
+            self._field("privacy.k", w.IntText(description="Smallest group a report shows (k)"), "rm-privacy-k"),
+            self._field("privacy.names_in_reports", w.Checkbox(description="Names in headless reports"),
+                        "rm-names-in-reports"),
         ]
 
     def _readiness(self) -> list[w.Widget]:
