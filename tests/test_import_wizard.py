@@ -113,8 +113,8 @@ def test_forms_export_with_roles_per_file_and_a_mapping_reused_next_time(tmp_pat
     assert {"consent", "grade", "location"} <= set(problems["column"])
     assert "needed by rule 'grade_gap'" in " ".join(problems["problem"])
     offered = {c for w in _widgets(wizard) for c in getattr(w, "_dom_classes", ()) if c.startswith("rm-off-")}
-    assert offered == {"rm-off-grade", "rm-off-location", "rm-off-manager_id", "rm-off-consent"}  # students: dept
-    for column in ("grade", "location", "manager_id"):  # the programme uses none of them
+    assert offered == {"rm-off-grade", "rm-off-location", "rm-off-consent"}  # students: dept
+    for column in ("grade", "location"):  # the programme uses none of them
         _button(wizard, f"rm-off-{column}").click()
     wizard.pick.value = 0  # the mentors' file has no department either
     _button(wizard, "rm-off-department").click()

@@ -72,9 +72,9 @@ def test_a_traditional_scheme_from_form_export_to_reviewed_hand_over(tmp_path, c
     wizard.add_file(files["mentor"], "participants", "mentor")
     students = wizard.add_file(files["mentee"], "participants", "mentee")
     problems = wizard.check()
-    assert {"consent", "department", "manager_id", "grade", "location"} <= set(problems["column"])
-    assert _offered(wizard) >= {"department", "manager_id", "grade", "location"}
-    for column in ("department", "manager_id", "grade", "location"):  # none of them is in this export
+    assert {"consent", "department", "grade", "location"} <= set(problems["column"])
+    assert _offered(wizard) >= {"department", "grade", "location"}
+    for column in ("department", "grade", "location"):  # none of them is in this export
         _find(wizard.mapping_box, f"rm-off-{column}").click()
     assert set(ws.requirements()) == {"person_id", "name", "role", "consent"}
     wizard.set_mapping(1, "Class", "grade")  # the students' year, text with "5+": learn its order

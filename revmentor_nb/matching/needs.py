@@ -44,7 +44,9 @@ def matching_needs(settings: MatchSettings) -> list[Need]:
     for spec in settings.rule_table():
         off = SWITCH_OFF.get(spec.name, f"enabled: false on rule {spec.name!r} in matching.rules.extra")
         for col in rule_columns(spec):
-            out.append(Need(CONTRACT_NAME.get(col, col), f"rule '{spec.name}'", off, True, spec.name))
+            # reporting lines come from manager_id or the roster; without either the rule finds none (as the matcher)
+            required = spec.kind != "line"
+            out.append(Need(CONTRACT_NAME.get(col, col), f"rule '{spec.name}'", off, required, spec.name))
     for i, cap in enumerate(settings.mix):
         out.append(Need(CONTRACT_NAME.get(cap.column, cap.column), f"mix cap on {cap.column}",
                         f"remove matching.mix[{i}]", True))

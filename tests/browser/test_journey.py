@@ -88,7 +88,7 @@ def test_a_traditional_scheme_in_jupyterlab_from_form_export_to_hand_over(lab, p
     _add_file(page, "inputs/signups-students.csv", "mentee")
     page.locator(f"{WIZ} .rm-wiz-check").click()
     _wait_text(page, f"{WIZ} .rm-wiz-status", "problem(s)")
-    for column in ("department", "manager_id", "grade", "location"):
+    for column in ("department", "grade", "location"):
         page.locator(f"{WIZ} .rm-off-{column}").first.click()
         _wait_text(page, f"{WIZ} .rm-wiz-status", f"Switched off what needed {column}")
     _type(page, f"{WIZ} .rm-const-consent input", "yes")  # the students' file (the last added)
