@@ -236,27 +236,48 @@ def test_summary_and_advice_speak_the_programme_managers_language():
 
 
 def test_agreement_template_covers_cadence_goals_confidentiality_boundaries_and_ending():
-    from revmentor_nb.design.agreement import PLACEHOLDERS, agreement_template
+    from revmentor_nb.design.agreement import BLANK, render_agreement
 
     d = design_from_dict({"schedule": {"cadence_days": 21, "meeting_minutes": 45}, "delivery": {"commitment_hours_per_month": 3}})
-    text = agreement_template(d)
+    text = render_agreement(d, {})
     for heading in ("How often", "Why we meet", "Confidentiality", "Boundaries", "How to end"):
         assert f"## {heading}" in text
-    assert "every 21 days for about 45 minutes" in text
-    assert all("${" + p + "}" in text for p in PLACEHOLDERS)
+    assert "every 21 days for about 45 minutes" in text and "about 3 hours a month" in text
+    assert BLANK in text and "{{" not in text
 
 
-def test_fill_agreement_escapes_participant_text_and_blanks_what_is_missing():
-    from revmentor_nb.design.agreement import BLANK, agreement_template, fill_agreement
+def test_agreement_escapes_participant_text_and_blanks_what_is_missing():
+    from revmentor_nb.design.agreement import BLANK, render_agreement
 
     d = ProgramDesign(name="Tech & <Leaders>")
-    out = fill_agreement(agreement_template(d), {"mentor_name": "<script>alert(1)</script>", "mentee_name": "O'Neil",
-                                                 "topics": ["AI tools", "Data & ethics"]})
+    out = render_agreement(d, {"mentor_name": "<script>alert(1)</script>", "mentee_name": "O'Neil",
+                               "topics": ["AI tools", "Data & ethics"]}, as_html=True)
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert "Tech &amp; &lt;Leaders&gt;" in out and "Data &amp; ethics" in out
-    assert BLANK in out and "${" not in out
-    plain = fill_agreement(agreement_template(d), {"mentor_name": "Ana"}, as_html=False)
+    assert BLANK in out and "{{" not in out
+    plain = render_agreement(d, {"mentor_name": "Ana"})
     assert "Between Ana (mentor" in plain
+
+
+@pytest.mark.parametrize("scheme", ["reverse", "traditional", "two-way"])
+def test_each_scheme_speaks_in_its_own_words_and_an_edited_template_wins(tmp_path, scheme):
+    from revmentor_nb.design.agreement import install_templates, render_agreement, render_intro
+    from revmentor_nb.design.program import new_design
+
+    d = new_design(scheme, "Maths Reading Scheme")
+    pair = {"mentor_name": "Ana", "mentee_name": "Bo", "topics": "Topology"}
+    texts = render_agreement(d, pair) + render_intro(d, pair)
+    assert ("reverse-mentoring" in texts) == (scheme == "reverse")
+    assert ("two-way" in texts) == (scheme == "two-way")
+    assert "Maths Reading Scheme" in texts and d.objective.statement in texts
+    if scheme == "traditional":
+        assert "junior" not in texts and "senior" not in texts and "leader" not in texts.casefold()
+    written = install_templates(tmp_path, d)
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == [f"templates/agreement/{scheme}.md",
+                                                                     f"templates/intro/{scheme}.md"]
+    (tmp_path / "templates" / "intro" / f"{scheme}.md").write_text("Hello {{ mentor_name }}, from {{ programme }}.")
+    assert render_intro(d, pair, tmp_path) == "Hello Ana, from Maths Reading Scheme."
+    assert install_templates(tmp_path, d) == []  # an edited template is never overwritten
 
 
 # --- the design form (ipywidgets, no browser): a thin view that saves only valid designs ---------------
@@ -308,6 +329,41 @@ def test_design_form_shows_problems_inline_and_does_not_save(tmp_path):
     form._inputs["eligibility.mentors.lowest"].value = "(any)"
     form._inputs["eligibility.mentees.highest"].value = "(any)"
     assert form.save() is not None and not any(e.value for e in form._errors.values())
+
+
+def test_design_form_sets_scheme_grade_order_wording_and_warns_of_a_past_start(tmp_path):
+    from datetime import date as d_
+
+    from revmentor_nb import Workspace
+    from revmentor_nb.ui import DesignForm
+
+    ws = Workspace.create(tmp_path / "ws", ProgramDesign(name="Old name"))
+    form = DesignForm(ws)
+    assert "Old name" in form.heading.value
+    shown = lambda: {q for q, row in form._question_rows.items() if row.layout.display != "none"}  # noqa: E731
+    assert "leaders_listen" in shown()
+    form._inputs["scheme"].value = "traditional"
+    assert "leaders_listen" not in shown() and "mentees_safe" in shown()
+    form._inputs["name"].value = "Maths Reading Scheme"
+    form._inputs["objective.preset"].value = "custom"
+    form._inputs["objective.statement"].value = "Students read a topic of their choice with a graduate mentor."
+    form._inputs["grade_order"].value = "1\n2\n3\n4\n5+"
+    assert form._inputs["eligibility.mentors.lowest"].value in ("", "(any)")
+    form._inputs["schedule.start_date"].value = d_(2020, 1, 6)
+    assert form.date_warning.layout.display == "block" and "in the past" in form.date_warning.value
+    for q in ("mentors_available", "mentees_safe", "executive_sponsor", "confidentiality_agreed"):
+        form._inputs[f"readiness.{q}"].value = "yes"
+    form._inputs["readiness.training_planned"].value = "n/a"
+    assert "launch yet" not in form.readiness_line.value
+    assert form.save() is not None
+    d = Workspace(ws.root).design
+    assert (d.scheme, d.direction, d.mode, d.matching.rules.grade_gap.direction) == (
+        "traditional", "traditional", "one-way", "mentor_senior")
+    assert d.grade_order == ["1", "2", "3", "4", "5+"] and d.objective.statement.startswith("Students read")
+    assert "Maths Reading Scheme" in form.heading.value and "Old name" not in form.heading.value
+    assert "in the past" in form.status.value
+    form._inputs["scheme"].value = "two-way"
+    assert form.save() is not None and Workspace(ws.root).design.mode == "two-way"
 
 
 # --- the design stage reads sign-ups that are not imported yet, and runs headless ----------------------------

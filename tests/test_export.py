@@ -172,3 +172,24 @@ def test_write_outputs_agreements_intros_and_safe_exports(small, tmp_path):
     assert (again.folder / "next-run-locks.csv").read_text(encoding="utf-8-sig").splitlines()[1] == "a,b"
     assert "'=they know" in (again.folder / "next-run-exclusions.csv").read_text(encoding="utf-8-sig")
     assert not [p for p in (ws.root / "exports").iterdir() if p.name.startswith(".")]
+
+
+def test_current_names_only_the_accepted_runs_hand_over_and_the_index_lists_every_run(small, tmp_path):
+    from revmentor_nb.review.handover import CURRENT, current_export, hand_over
+
+    _, people, design, result = small
+    ws = Workspace.create(tmp_path / "ws", design)
+    first = ws.save_match(result, accepted=True)
+    hand_over(ws, first, result, people)
+    assert current_export(ws) == ws.root / "exports" / first
+    assert (ws.root / "exports" / CURRENT).read_text().strip() == first
+    second = ws.save_match(result)  # stored, not accepted: the current hand-over stays the first
+    hand_over(ws, second, result, people)
+    assert current_export(ws).name == first
+    index = (ws.root / "exports" / "index.html").read_text()
+    assert index.count("<tr>") == 3 and "current (accepted)" in index and "not accepted" in index
+    ws.accept_match(second)  # accepted, no hand-over written for it yet: CURRENT names nothing stale
+    assert current_export(ws) is None
+    hand_over(ws, second, result, people)
+    assert current_export(ws).name == second
+    assert "accepted earlier, replaced" in (ws.root / "exports" / "index.html").read_text()

@@ -87,12 +87,23 @@ def test_matches_with_department_grade_and_manager_rules_off(people, forms_sampl
     assert "shared_topic" in names
 
 
-def test_default_rules_refuse_nothing_silently(people):
-    """With the default rules on, the export still imports; the grade-gap rule then explains who is left out."""
-    result = match(people)
-    assert result.n_pairs == 0
-    assert set(result.unmatched["cause"]) == {"no candidate"}
-    assert len(result.unmatched) == len(people)
+def test_default_rules_say_which_rule_needs_a_missing_column(people):
+    """With the default rules on, the export (no grade, no department) is refused by name, never silently."""
+    from revmentor_nb.matching.errors import MatchInputError
+
+    with pytest.raises(MatchInputError) as err:
+        match(people)
+    problems = err.value.problems
+    assert "grade_gap" in " ".join(problems["problem"]) and "switch the rule off" in " ".join(problems["fix"])
+
+
+def test_forms_export_requires_what_its_rules_need():
+    """One source: the columns the forms export is read with are those the design with its rules requires."""
+    from revmentor_nb.design.columns import required_columns
+    from revmentor_nb.io.forms import FORMS_EXPORT_REQUIRED
+
+    design = ProgramDesign(matching={"rules": FORMS_EXPORT_RULES})
+    assert tuple(required_columns(design)) == FORMS_EXPORT_REQUIRED
 
 
 def test_workspace_import_saves_the_mapping_that_the_next_import_reuses(tmp_path, forms_sample):

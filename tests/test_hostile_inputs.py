@@ -23,9 +23,9 @@ from revmentor_nb.errors import InputError
 from revmentor_nb.io.load import load
 from revmentor_nb.run.validate import validate_file
 
-PARTICIPANTS = ("person_id,name,role,department,grade,offers,wants,consent\n"
-                "P1,Ann,mentor,IT,1,AI,,yes\nP2,Bob,mentee,Finance,7,,AI,yes\nP3,Cy,mentee,Ops,7,,AI,yes\n"
-                "P4,Di,mentor,HR,2,AI,,yes\n")
+PARTICIPANTS = ("location,person_id,name,role,department,grade,offers,wants,consent\n"
+                "L,P1,Ann,mentor,IT,1,AI,,yes\nL,P2,Bob,mentee,Finance,7,,AI,yes\nL,P3,Cy,mentee,Ops,7,,AI,yes\n"
+                "L,P4,Di,mentor,HR,2,AI,,yes\n")
 
 
 def problems(exc: pytest.ExceptionInfo) -> pd.DataFrame:
@@ -362,9 +362,9 @@ def test_a_match_stage_that_fails_after_its_notebook_leaves_the_accepted_match(t
     from revmentor_nb.workspace.workspace import Workspace
 
     rows = [dict(person_id=f"M{i}", name=f"m{i}", role="mentor", department="IT", grade=1, offers="AI", wants="",
-                 consent="yes") for i in range(3)]
+                 consent="yes", location="L") for i in range(3)]
     rows += [dict(person_id=f"E{i}", name=f"e{i}", role="mentee", department="HR", grade=5, offers="", wants="AI",
-                  consent="yes") for i in range(3)]
+                  consent="yes", location="L") for i in range(3)]
     (tmp_path / "ws").mkdir()
     pd.DataFrame(rows).to_csv(tmp_path / "ws" / "p.csv", index=False)
     ws = Workspace.create(tmp_path / "ws", design_from_dict({"inputs": {"participants": "p.csv"}}))

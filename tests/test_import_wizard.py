@@ -22,6 +22,19 @@ def ws(tmp_path):
     return Workspace.create(tmp_path / "ws", demo_design(list(org.grade_order), org.start_date))
 
 
+def _widgets(wizard):
+    for row in wizard.mapping_box.children:
+        yield row
+        yield from getattr(row, "children", ())
+
+
+def _button(wizard, css):
+    return next(w for w in _widgets(wizard) if css in getattr(w, "_dom_classes", ()))
+
+
+_text = _button
+
+
 def _dropdown(wizard, css):
     return next(w for row in wizard.mapping_box.children for w in getattr(row, "children", (row,))
                 if css in getattr(w, "_dom_classes", ()))
@@ -46,10 +59,11 @@ def test_demo_files_import_through_the_wizard_in_order(ws):
 
 def test_problems_are_listed_and_nothing_is_stored_until_fixed(ws, tmp_path):
     bad = tmp_path / "signups.csv"
-    header = "person_id,name,role,Dept,grade,Happy to be matched,offers,wants"
-    rows = ["p1,Ann,mentor,IT,A1,yes,AI tools,", "p2,Bob,mentee,HR,D1,yes,,AI tools", "p3,Cy,mentee,Ops,D2,no,,AI tools"]
+    header = "person_id,name,role,Dept,grade,Happy to be matched,offers,wants,site,manager_id"
+    rows = ["p1,Ann,mentor,IT,A1,yes,AI tools,,L,", "p2,Bob,mentee,HR,D1,yes,,AI tools,L,",
+            "p3,Cy,mentee,Ops,D2,no,,AI tools,L,"]
     text = [header, *rows]
-    bad.write_text("\n".join([*text, "p4,Di,boss,IT,A2,yes,AI tools,"]) + "\n")
+    bad.write_text("\n".join([*text, "p4,Di,boss,IT,A2,yes,AI tools,,L,"]) + "\n")
     wizard = ImportWizard(ws)
     slot = wizard.add_file(bad, "participants")
     assert slot.spec.mapping["Dept"] == "department"
@@ -95,14 +109,19 @@ def test_forms_export_with_roles_per_file_and_a_mapping_reused_next_time(tmp_pat
     grid = _dropdown(wizard, "rm-map-grid")
     assert grid.value == "wants"  # the students' file is shown (the last added)
     problems = wizard.check()
-    assert {"consent", "grade"} <= set(problems["column"])
+    assert {"consent", "grade", "location"} <= set(problems["column"])
+    assert "needed by rule 'grade_gap'" in " ".join(problems["problem"])
+    offered = {c for w in _widgets(wizard) for c in getattr(w, "_dom_classes", ()) if c.startswith("rm-off-")}
+    assert offered == {"rm-off-grade", "rm-off-location", "rm-off-consent"}  # students: dept
+    for column in ("grade", "location"):  # the programme uses none of them
+        _button(wizard, f"rm-off-{column}").click()
+    wizard.pick.value = 0  # the mentors' file has no department either
+    _button(wizard, "rm-off-department").click()
+    assert set(ws.requirements()) == {"person_id", "name", "role", "consent"}
+    assert not ws.design.matching.rules.grade_gap.enabled and not ws.design.matching.rules.location
     for i in (0, 1):
         wizard.pick.value = i
-        boxes = {c._dom_classes[0]: c for c in wizard.mapping_box.children if getattr(c, "_dom_classes", ())}
-        boxes["rm-const-consent"].value = "yes"
-        boxes["rm-const-grade"].value = "0"
-        if "rm-const-department" in boxes:
-            boxes["rm-const-department"].value = "(not given)"
+        _text(wizard, "rm-const-consent").value = "yes"
     assert wizard.check().empty
     wizard.import_all()
     people = ws.table("participants")

@@ -11,18 +11,41 @@ from revmentor_nb.design.readiness import (
     VERDICT_READY,
     VERDICT_WAIT,
     assess,
+    questions_for,
     verdict_text,
 )
 
-CRITICAL = [q.id for q in QUESTIONS if q.critical]
-OTHER = [q.id for q in QUESTIONS if not q.critical]
+REVERSE = questions_for("reverse")
+CRITICAL = [q.id for q in REVERSE if q.critical]
+OTHER = [q.id for q in REVERSE if not q.critical]
 
 
 def test_the_questionnaire_covers_the_known_failure_modes():
-    assert set(QUESTION_IDS) == {"leaders_listen", "juniors_safe", "executive_sponsor", "strategy_aligned",
-                                 "training_planned", "confidentiality_agreed", "emotional_labour"}
+    assert {q.id for q in REVERSE} == {"leaders_listen", "juniors_safe", "executive_sponsor", "strategy_aligned",
+                                       "training_planned", "confidentiality_agreed", "emotional_labour"}
     assert {"leaders_listen", "juniors_safe", "executive_sponsor", "confidentiality_agreed"} == set(CRITICAL)
     assert all(q.action and q.why and q.text.endswith("?") for q in QUESTIONS)
+    assert {q.id for q in questions_for("two-way")} == {q.id for q in REVERSE}
+
+
+def test_a_traditional_scheme_is_asked_nothing_about_role_reversal():
+    asked = questions_for("traditional")
+    ids = {q.id for q in asked}
+    assert not ids & {"leaders_listen", "juniors_safe", "emotional_labour"}
+    assert {"mentors_available", "mentees_safe", "executive_sponsor", "confidentiality_agreed"} <= ids
+    text = " ".join(f"{q.label} {q.text} {q.why} {q.action}" for q in asked).casefold()
+    assert "reverse" not in text and "junior" not in text and "leaders" not in text
+    r = assess({q.id: "yes" for q in asked}, "traditional")
+    assert (r.score, r.verdict) == (100, VERDICT_READY) and set(r.items["id"]) == ids
+
+
+def test_not_applicable_is_left_out_of_the_score_and_never_blocks():
+    answers = {q: "yes" for q in QUESTION_IDS} | {"executive_sponsor": "n/a", "training_planned": "n/a"}
+    r = assess(answers)
+    assert (r.score, r.blockers, r.verdict) == (100, (), VERDICT_READY)
+    assert r.items.set_index("id").loc["executive_sponsor", "status"] == "not applicable"
+    d = design_from_dict({"readiness": {"executive_sponsor": "Not applicable"}})
+    assert d.readiness["executive_sponsor"] == "n/a"
 
 
 def test_all_yes_is_ready_with_full_score():
@@ -44,7 +67,7 @@ def test_a_critical_no_blocks_launch_and_says_what_to_do(qid):
 def test_non_critical_gaps_lower_the_score_but_do_not_block():
     r = assess({q: "yes" for q in CRITICAL} | {q: "no" for q in OTHER})
     assert r.blockers == () and r.verdict == VERDICT_CARE
-    assert r.score == round(100 * 2 * len(CRITICAL) / (2 * len(QUESTIONS)))
+    assert r.score == round(100 * 2 * len(CRITICAL) / (2 * len(REVERSE)))
 
 
 def test_partly_scores_half_and_unknown_critical_blocks():

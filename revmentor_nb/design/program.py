@@ -589,8 +589,8 @@ class ProgramDesign(_Strict):
                     "{format: mentor-match, mentors: FILE, mentees: FILE}")
     matching: MatchSettings = Field(default_factory=MatchSettings)
     evaluation: EvaluationPlan = Field(default_factory=EvaluationPlan)
-    readiness: dict[str, Literal["yes", "partly", "no", "unknown"]] = Field(
-        default_factory=dict, description="readiness question id -> yes / partly / no / unknown")
+    readiness: dict[str, Literal["yes", "partly", "no", "unknown", "n/a"]] = Field(
+        default_factory=dict, description="readiness question id -> yes / partly / no / unknown / n/a")
     privacy: Privacy = Field(default_factory=Privacy)
     monitoring: MonitoringRules = Field(default_factory=MonitoringRules)
     messages: Messages = Field(default_factory=Messages)
@@ -661,7 +661,8 @@ class ProgramDesign(_Strict):
                     _problem(str(k), "not a readiness question",
                              f"use one of: {', '.join(QUESTION_IDS)}; answers are {', '.join(ANSWERS)}", k)
                     for k in bad]})
-            return {k: (None if a is None else str(a).strip().lower()) or "unknown" for k, a in v.items()}
+            out = {k: (None if a is None else str(a).strip().lower()) or "unknown" for k, a in v.items()}
+            return {k: "n/a" if a in ("not applicable", "na", "n.a.") else a for k, a in out.items()}
         return v
 
     @model_validator(mode="after")
@@ -684,10 +685,50 @@ class ProgramDesign(_Strict):
             raise _broken(problems)
         return self
 
+    @property
+    def scheme(self) -> str:
+        """reverse, traditional or two-way: who mentors whom (``direction``) and whether both learn (``mode``)."""
+        return "two-way" if self.mode == "two-way" else self.direction
+
     def to_yaml(self) -> str:
         """The design as YAML text, keys in declaration order (the matching section without mode and k)."""
         data = self.model_dump(mode="json", exclude={"matching": {"mode", "k"}})
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+SCHEMES: dict[str, str] = {
+    "reverse": "reverse: junior colleagues mentor leaders",
+    "traditional": "traditional: experienced colleagues mentor less experienced ones",
+    "two-way": "two-way: junior and senior colleagues learn from each other",
+}
+TRADITIONAL_OBJECTIVE = {
+    "preset": "custom",
+    "statement": "Help each mentee grow in the topics they chose, with the guidance of a more experienced mentor.",
+    "method": "Pairs meet regularly; the mentee sets the agenda and the mentor shares experience and advice.",
+    "success_criteria": ["Most mentees say at the end that the pairing helped them reach a goal they set"],
+}
+
+
+def scheme_changes(scheme: str) -> dict[str, Any]:
+    """The design keys a scheme sets: direction, mode and the grade gap's direction (mentor senior when traditional)."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown scheme {scheme!r}; use one of: {', '.join(SCHEMES)}")
+    direction = "traditional" if scheme == "traditional" else "reverse"
+    return {"direction": direction, "mode": "two-way" if scheme == "two-way" else "one-way",
+            "gap_direction": "mentor_senior" if direction == "traditional" else "mentee_senior"}
+
+
+def new_design(scheme: str = "reverse", name: str | None = None) -> "ProgramDesign":
+    """A starting design for ``scheme``: a traditional scheme gets its own objective wording, not reverse mentoring's."""
+    change = scheme_changes(scheme)
+    data: dict[str, Any] = {"direction": change["direction"], "mode": change["mode"],
+                            "matching": {"rules": {"grade_gap": {"direction": change["gap_direction"]}}}}
+    if scheme == "traditional":
+        data["name"] = name or "Mentoring programme"
+        data["objective"] = dict(TRADITIONAL_OBJECTIVE)
+    elif name:
+        data["name"] = name
+    return design_from_dict(data)
 
 
 class DesignError(InputError):
@@ -851,17 +892,19 @@ def design_summary(design: ProgramDesign) -> pd.DataFrame:
         "consent" if rules.consent else "",
         "different departments" if rules.different_department else "",
         f"no reporting line within {rules.reporting_line_levels} levels" if rules.reporting_line_levels else "",
-        (f"mentee at least {gap.min} grade(s) above mentor" if gap.enabled and gap.min else ""),
+        ((f"mentor at least {gap.min} grade(s) above mentee" if gap.direction == "mentor_senior"
+          else f"mentee at least {gap.min} grade(s) above mentor") if gap.enabled and gap.min else ""),
         "a shared topic" if rules.shared_topic else "",
         "same site unless both remote" if rules.location else "",
     ] if t)
     rows = [
         ("programme", design.name),
-        ("objective", f"{PRESET_LABELS.get(design.objective.preset, design.objective.preset)}: "
+        ("objective", design.objective.statement if design.objective.preset == "custom" else
+                      f"{PRESET_LABELS.get(design.objective.preset, design.objective.preset)}: "
                       f"{design.objective.statement}"),
         ("method", design.objective.method),
         ("success criteria", "; ".join(design.objective.success_criteria)),
-        ("mode", "one-way (juniors mentor leaders)" if design.mode == "one-way" else "two-way (both learn)"),
+        ("scheme", SCHEMES[design.scheme]),
         ("mentors (grades)", e.mentors.label()),
         ("mentees (grades)", e.mentees.label()),
         ("departments", ", ".join(e.departments) or "all"),

@@ -5,7 +5,8 @@ table, so the contract is stated once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 # Column types understood by the value parsers.
 TEXT, INT, BOOL, LIST, DATE, GRADE, ENUM, EMAIL, FLOAT = (
@@ -48,6 +49,14 @@ class Kind:
     def required(self) -> list[str]:
         """Names of the required columns."""
         return [c.name for c in self.columns if c.required]
+
+    def with_required(self, names: Iterable[str]) -> "Kind":
+        """The same kind with exactly ``names`` required (a programme's own needs, e.g. no grade without a grade rule)."""
+        wanted = set(names)
+        unknown = wanted - {c.name for c in self.columns}
+        if unknown:
+            raise ValueError(f"{self.name} has no column(s) {sorted(unknown)}")
+        return replace(self, columns=tuple(replace(c, required=c.name in wanted) for c in self.columns))
 
 
 ROLES = ("mentor", "mentee", "either")

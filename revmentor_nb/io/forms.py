@@ -22,7 +22,7 @@ from revmentor_nb.errors import PROBLEM_COLUMNS, InputError, ProblemLog
 from revmentor_nb.fileio import content_hash, private_copy
 from revmentor_nb.io import read as tables
 from revmentor_nb.io.grid import as_list_text, find_grids, grid_lists
-from revmentor_nb.io.load import validate_frame
+from revmentor_nb.io.load import Required, validate_frame
 from revmentor_nb.io.mapping import FileSpec, find_saved_spec, save_spec, suggest_spec
 from revmentor_nb.io.read import normalise_header
 
@@ -85,7 +85,7 @@ def prepare(cells: tables.Cells, spec: FileSpec, file: str) -> Prepared:
     headers = list(body.columns)
     grids = find_grids(headers) if spec.kind == "participants" else []
     in_grid = {h for g in grids for h in g.headers}
-    text = body[[h for h in headers if h not in in_grid]].copy()
+    text = body[[h for h in headers if h not in in_grid and h not in spec.ignored]].copy()
     mapping: dict[str, str | None] = {h: (spec.mapping.get(h) or None) for h in text.columns if h in spec.mapping}
     lists: dict[str, list[pd.Series]] = {}
     for g in grids:
@@ -123,6 +123,25 @@ def prepare(cells: tables.Cells, spec: FileSpec, file: str) -> Prepared:
     return Prepared(file, headers, text, mapping, log.frame())
 
 
+def grade_values(path: PathLike, spec: FileSpec) -> list[str]:
+    """The distinct grades a file holds (through ``spec``), in natural order: a first guess at a grade order."""
+    cells = read_cells(path)
+    body = cells_frame(cells)
+    heads = [h for h, c in spec.mapping.items() if c == "grade" and h in body.columns and h not in spec.ignored]
+    heads += [h for h in body.columns if normalise_header(h) == "grade" and h not in spec.mapping]
+    if heads:
+        seen = body[heads[0]]
+    elif str(spec.constants.get("grade", "")).strip():
+        seen = pd.Series([spec.constants["grade"]])
+    else:
+        return []
+    found = {str(v).strip() for v in seen if str(v).strip()}
+
+    def natural(text: str) -> list[object]:
+        return [(0, int(t), "") if t.isdigit() else (1, 0, t.casefold()) for t in re.split(r"(\d+)", text) if t]
+    return sorted(found, key=natural)
+
+
 def _merge(parts: Sequence[list[str]]) -> list[str]:
     seen: set[str] = set()
     out = []
@@ -143,9 +162,12 @@ def _column_text(text: pd.DataFrame, mapping: dict[str, str | None], column: str
 
 
 def check_file(path: PathLike, spec: FileSpec, *, grade_order: Sequence[object] | None = None,
-               roster: pd.DataFrame | None = None,
-               participants: pd.DataFrame | None = None) -> tuple[pd.DataFrame | None, pd.DataFrame]:
-    """Validate one file of any kind through ``spec``: (typed frame or None, every problem)."""
+               roster: pd.DataFrame | None = None, participants: pd.DataFrame | None = None,
+               required: Required = None) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """Validate one file of any kind through ``spec``: (typed frame or None, every problem).
+
+    ``required`` (sign-ups): the programme's own required columns, column -> what needs it.
+    """
     name = Path(path).name
     try:
         cells = read_cells(path)
@@ -154,7 +176,8 @@ def check_file(path: PathLike, spec: FileSpec, *, grade_order: Sequence[object] 
     prepared = prepare(cells, spec, name)
     try:
         frame = validate_frame(spec.kind, prepared.text, file=name, mapping=prepared.mapping, roster=roster,
-                               grade_order=grade_order, participants=participants)
+                               grade_order=grade_order, participants=participants,
+                               required=required if spec.kind == "participants" else None)
     except InputError as err:
         return None, _problems(prepared.problems, err.problems)
     if len(prepared.problems):
@@ -174,11 +197,12 @@ def _problems(*frames: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_signups(files: Sequence[tuple[PathLike, FileSpec]], *, grade_order: Sequence[object] | None = None,
-                  roster: pd.DataFrame | None = None) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+                  roster: pd.DataFrame | None = None,
+                  required: Required = None) -> tuple[pd.DataFrame | None, pd.DataFrame]:
     """Validate several sign-up files as one participants table: (table or None, every problem of every file)."""
     frames, problems = [], []
     for path, spec in files:
-        frame, found = check_file(path, spec, grade_order=grade_order, roster=roster)
+        frame, found = check_file(path, spec, grade_order=grade_order, roster=roster, required=required)
         problems.append(found)
         if frame is not None:
             frames.append(frame)
@@ -211,9 +235,9 @@ def _repeated_ids(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def read_signups(files: Sequence[tuple[PathLike, FileSpec]], *, grade_order: Sequence[object] | None = None,
-                 roster: pd.DataFrame | None = None) -> pd.DataFrame:
+                 roster: pd.DataFrame | None = None, required: Required = None) -> pd.DataFrame:
     """The participants table of several sign-up files, or InputError listing every problem of every file."""
-    frame, problems = check_signups(files, grade_order=grade_order, roster=roster)
+    frame, problems = check_signups(files, grade_order=grade_order, roster=roster, required=required)
     if frame is None:
         raise InputError(problems)
     return frame
@@ -238,7 +262,8 @@ def import_signups(ws: "Workspace", files: Sequence[tuple[PathLike, FileSpec]], 
     A copy of each file goes to ``imports/`` under its content hash; each spec is saved so the
     next export of the same form is read the same way.
     """
-    frame = read_signups(files, grade_order=ws.design.grade_order, roster=ws.table("roster"))
+    frame = read_signups(files, grade_order=ws.design.grade_order, roster=ws.table("roster"),
+                         required=ws.requirements())
     for path, spec in files:
         path = Path(path)
         _keep_copy(ws, path)
@@ -269,7 +294,7 @@ def import_with_spec(ws: "Workspace", path: PathLike, spec: FileSpec, *, who: st
     if spec.kind == "participants":
         return import_signups(ws, [(path, spec)], who=who, save_specs=save)
     context = {} if spec.kind == "roster" else {"participants": ws.table("participants")}
-    frame, problems = check_file(path, spec, grade_order=ws.design.grade_order, **context)
+    frame, problems = check_file(path, spec, grade_order=ws.design.grade_order, **context)  # type: ignore[arg-type]
     if frame is None:
         raise InputError(problems)
     path = Path(path)
@@ -282,28 +307,30 @@ def import_with_spec(ws: "Workspace", path: PathLike, spec: FileSpec, *, who: st
 # --- the forms-export pair (a public mentoring programme's Google Forms export) --------------------
 
 FORMS_EXPORT_FILES = {"mentor": "signups-mentors.csv", "mentee": "signups-students.csv"}
-# The export has no department, grade or reporting line: those rules are off, the rest stay on.
-FORMS_EXPORT_RULES = {"different_department": False, "reporting_line_levels": 0, "grade_gap": {"enabled": False}}
+# The export has no department, grade, site or reporting line: those rules are off, the rest stay on.
+FORMS_EXPORT_RULES = {"different_department": False, "reporting_line_levels": 0, "grade_gap": {"enabled": False},
+                      "location": False}
+# What a programme with those rules requires of a sign-up (design.columns.required_columns says the same).
+FORMS_EXPORT_REQUIRED = ("person_id", "name", "role", "consent")
 
 
 def forms_export_specs(folder: PathLike, *, capacity: int = 1) -> list[tuple[Path, FileSpec]]:
     """The (file, spec) pair that reads the forms export: role per file, grids as lists, ids from names.
 
     Signing the programme's form is taken as consent to be matched (the form has no separate
-    question); every sign-up gets grade 0 and, where the file has no department, "(not given)",
-    because the contract requires both and the export has neither (their rules are switched off).
+    question); mentors of this scheme take ``capacity`` students each. Nothing else is invented:
+    the export has no department, grade or site, and a programme with ``FORMS_EXPORT_RULES`` needs none.
     """
     folder = Path(folder)
     out = []
     for role, name in FORMS_EXPORT_FILES.items():
         path = folder / name
         spec = suggest_spec(read_cells(path).headers, "participants", role=role)
-        spec.constants = {"consent": "yes", "grade": "0", "department": "(not given)",
-                          **({"capacity": str(capacity)} if role == "mentor" else {})}
+        spec.constants = {"consent": "yes", **({"capacity": str(capacity)} if role == "mentor" else {})}
         out.append((path, spec))
     return out
 
 
 def read_forms_export(folder: PathLike, *, capacity: int = 1) -> pd.DataFrame:
     """The forms export as contract participants (mentors' offers and students' wants in rank order)."""
-    return read_signups(forms_export_specs(folder, capacity=capacity))
+    return read_signups(forms_export_specs(folder, capacity=capacity), required=FORMS_EXPORT_REQUIRED)

@@ -32,6 +32,7 @@ from revmentor_nb.io.contract import kind as get_kind
 from revmentor_nb.io.org import find_cycles, manager_map
 
 PathLike = str | os.PathLike[str]
+Required = Mapping[str, "tuple[str, str] | str"] | Sequence[str] | None  # column -> (why, how to stop needing it)
 
 # Whole-number columns with a range: (lowest, highest), None = open.
 # Upper ends keep absurd numbers (a capacity of 10**9) from ever reaching the matcher.
@@ -56,6 +57,7 @@ ID_COLUMNS = ("person_id", "person_a", "person_b", "mentor_id", "mentee_id")
 PAIRS = (("person_a", "person_b"), ("mentor_id", "mentee_id"))
 MAX_CYCLE_SHOWN = 12
 DATE_FIX = "write the date as YYYY-MM-DD (e.g. 2024-03-31) or DD/MM/YYYY (e.g. 31/03/2024)"
+BLANK_OK = ("manager_id",)  # required by a reporting-line rule, yet blank at the top of the organisation
 BLANK_FIX = {
     "person_id": "give every row a unique id (e.g. the staff number)",
     "name": "fill in the person's name",
@@ -106,6 +108,7 @@ def load(
     mapping: Mapping[str, object] | None = None,
     participants: pd.DataFrame | None = None,
     span: tuple[object, object] | None = None,
+    required: Required = None,
 ) -> pd.DataFrame:
     """Read and validate one input file of ``kind``; return the typed frame or raise InputError.
 
@@ -113,7 +116,9 @@ def load(
     check-in (etc.) files be checked for unknown people; ``mapping`` maps file headers onto
     contract columns ahead of the built-in aliases; ``grade_order`` lists text grades junior first;
     ``span`` (the programme's start and end) turns activity dated well outside it into warnings
-    (``frame.attrs["warnings"]``, a problems table that does not stop the import).
+    (``frame.attrs["warnings"]``, a problems table that does not stop the import). ``required``
+    replaces the contract's required columns with a programme's own (column -> (what needs it,
+    how to stop needing it); see ``design.columns.requirement_reasons``).
     """
     k = get_kind(kind)
     log = ProblemLog(Path(path).name)
@@ -121,7 +126,7 @@ def load(
     if cells is None:  # the file itself cannot be read: nothing more to check
         raise InputError(log.frame())
     return _validate(k, cells, log, file=str(path), mapping=mapping, roster=roster,
-                     participants=participants, grade_order=grade_order, span=span)
+                     participants=participants, grade_order=grade_order, span=span, required=required)
 
 
 def load_participants(
@@ -153,6 +158,7 @@ def validate_frame(
     mapping: Mapping[str, object] | None = None,
     participants: pd.DataFrame | None = None,
     span: tuple[object, object] | None = None,
+    required: Required = None,
 ) -> pd.DataFrame:
     """Validate a DataFrame already in memory exactly as ``load`` validates a file.
 
@@ -163,7 +169,7 @@ def validate_frame(
     log = ProblemLog(file)
     cells = tables.cells_from_frame(text_frame)
     return _validate(k, cells, log, file=file, mapping=mapping, roster=roster,
-                     participants=participants, grade_order=grade_order, span=span)
+                     participants=participants, grade_order=grade_order, span=span, required=required)
 
 
 # --- the pass --------------------------------------------------------------------------
@@ -180,11 +186,16 @@ def _validate(
     participants: pd.DataFrame | None,
     grade_order: Sequence[object] | None,
     span: tuple[object, object] | None = None,
+    required: Required = None,
 ) -> pd.DataFrame:
     """Check every rule of ``k`` on the named cells; raise InputError or return the typed frame."""
+    why: Mapping[str, tuple[str, str] | str] = {}
+    if required is not None:
+        why = required if isinstance(required, Mapping) else {}
+        k = k.with_required(required)
     text, match = tables.named_frame(cells, k, mapping, log)
     ctx = _Check(k, text, log, grade_order=grade_order, roster=roster, participants=participants)
-    _report_missing_columns(ctx, match)
+    _report_missing_columns(ctx, match, why)
     for column in k.columns:
         ctx.parsed[column.name] = _parse_column(ctx, column)
     KIND_CHECKS.get(k.name, _no_check)(ctx)
@@ -209,19 +220,23 @@ def _no_check(ctx: _Check) -> None:
     """Kinds whose rules are all per column."""
 
 
-def _report_missing_columns(ctx: _Check, match: tables.HeaderMatch) -> None:
-    """One problem per required column the file lacks, suggesting the closest header."""
+def _report_missing_columns(ctx: _Check, match: tables.HeaderMatch,
+                            why: Mapping[str, tuple[str, str] | str] | None = None) -> None:
+    """One problem per required column the file lacks: what needs it, how to stop needing it, the closest header."""
     unused = [h for h in ctx.text.attrs.get("headers", []) if h not in match.mapping]
     for name in ctx.kind.required:
         if ctx.has(name):
             continue
+        reason = (why or {}).get(name) or ("", "")
+        need, off = (reason, "") if isinstance(reason, str) else reason
+        problem = f"required column '{name}' is missing" + (f": {need}" if need else "")
         fix = _missing_fix(ctx.kind, name, match, unused)
         others = ctx.text.attrs.get("sheets_not_read") or []
         if others:
             read = ctx.text.attrs.get("sheet", "the first sheet")
             fix = (f"sheet '{read}' was read; no sheet ({', '.join(repr(t) for t in others)} too) has "
                    f"{ctx.kind.name} headers: put them atop the data sheet; " + fix)
-        ctx.log.add(None, name, "", f"required column '{name}' is missing", fix)
+        ctx.log.add(None, name, "", problem, f"{off}, or {fix}" if off else fix)
 
 
 def _missing_fix(k: Kind, name: str, match: tables.HeaderMatch, unused: list[str]) -> str:
@@ -250,7 +265,7 @@ def _parse_column(ctx: _Check, column: Column) -> pd.Series:
         problem, fix = _range_message(column.name, limits)
         bad = bad | _out_of_range(parsed.values, limits)
     _log_cells(ctx, column.name, cells, bad, problem, fix)
-    if column.required and ctx.has(column.name):
+    if column.required and ctx.has(column.name) and column.name not in BLANK_OK:
         empty = values.blank(cells)
         fix_blank = BLANK_FIX.get(column.name) or (
             f"fill in {column.name} ({DATE_FIX})" if column.type == DATE else f"fill in {column.name}; every row needs it")

@@ -45,6 +45,7 @@ class FileSpec:
     ``role``: participants only: the role of every row (mentor / mentee / either), or None to read a column.
     ``constants``: contract column -> text used on every row when no header maps to it.
     ``id_from``: contract column whose text makes person_id when the file has none (e.g. email, name).
+    ``ignored``: headers not used by this programme (dropped on import, not even kept as extra text).
     """
 
     kind: str = "participants"
@@ -53,6 +54,7 @@ class FileSpec:
     role: str | None = None
     constants: dict[str, str] = field(default_factory=dict)
     id_from: str | None = None
+    ignored: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         get_kind(self.kind)  # ValueError naming the allowed kinds
@@ -69,7 +71,7 @@ class FileSpec:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "FileSpec":
         """A spec from ``to_dict`` output (unknown keys ignored)."""
-        keys = {"kind", "mapping", "grids", "role", "constants", "id_from"}
+        keys = {"kind", "mapping", "grids", "role", "constants", "id_from", "ignored"}
         return cls(**{k: v for k, v in dict(data).items() if k in keys})
 
 
@@ -149,9 +151,11 @@ def suggestion_table(headers: Sequence[str], spec: FileSpec, sample: pd.DataFram
     return pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
 
 
-def missing_required(headers: Sequence[str], spec: FileSpec) -> list[str]:
-    """Required contract columns that neither a header, a grid, the role, a constant nor id_from supplies."""
+def missing_required(headers: Sequence[str], spec: FileSpec, required: Sequence[str] | None = None) -> list[str]:
+    """Required contract columns (the contract's, or a programme's own) that nothing in the spec supplies."""
     k = get_kind(spec.kind)
+    if required is not None:
+        k = k.with_required(required)
     present = {c for c in spec.mapping.values() if c}
     present |= {t for q, t in spec.grids.items() if t}
     if spec.role:
@@ -160,7 +164,8 @@ def missing_required(headers: Sequence[str], spec: FileSpec) -> list[str]:
         present.add("person_id")
     present |= {c for c, v in spec.constants.items() if str(v).strip()}
     names = {normalise_header(c.name) for c in k.columns}
-    present |= {normalise_header(h) for h in headers if normalise_header(h) in names and h not in spec.mapping}
+    present |= {normalise_header(h) for h in headers
+                if normalise_header(h) in names and h not in spec.mapping and h not in spec.ignored}
     return [c for c in k.required if c not in present]
 
 

@@ -177,11 +177,22 @@ COMPILERS: dict[str, Callable[[RuleSpec, People, RuleData], Rule]] = {
 }
 
 
+def rule_columns(spec: RuleSpec) -> list[str]:
+    """The participant columns a rule reads (a reporting-line rule reads manager_id, or the roster's lines)."""
+    if spec.kind == "overlap":
+        return [c for c in (spec.mentor_column, spec.mentee_column) if c]
+    if spec.kind == "line":
+        return ["manager_id"]
+    if spec.kind in ("identity", "exclusion"):
+        return []
+    return [spec.column] if spec.column else []
+
+
 def missing_columns(specs: list[RuleSpec], people: People) -> list[tuple[str, str]]:
     """(rule name, column) for every column a rule needs that the participants lack."""
     out = []
     for s in specs:
-        cols = {"overlap": [s.mentor_column, s.mentee_column], "identity": []}.get(s.kind, [s.column])
+        cols = [] if s.kind == "line" else rule_columns(s)  # reporting lines may come from the roster alone
         for c in cols:
             if c is None:
                 continue

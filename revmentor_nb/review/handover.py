@@ -2,7 +2,10 @@
 
 Everything is written under ``<workspace>/exports/<run-id>/``: ``pairs.csv``, ``pairs.xlsx``
 (sheets pairs, unmatched, overrides), ``unmatched.csv``, one agreement per pair in Markdown and
-HTML (``agreements/``), one introduction note per pair (``intros/``) and an ``index.md``.
+HTML (``agreements/``), one introduction note per pair (``intros/``) and an ``index.md``; the
+agreement and the note come from the programme's own templates (``design.agreement``).
+``exports/CURRENT`` names the accepted run's folder and ``exports/index.html`` lists every run
+with its status. ``hand_over`` is the one export the notebook and the match board both call.
 These files are for the programme team, so they carry names; they never carry the sensitive
 columns. Spreadsheet cells are formula-safe and HTML escapes participant text.
 """
@@ -21,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from revmentor_nb.design.agreement import agreement_template, fill_agreement
+from revmentor_nb.design.agreement import render_agreement, render_intro
 from revmentor_nb.io.export import write_csv, write_xlsx
 from revmentor_nb.io.markdown import to_html as markdown_to_html
 from revmentor_nb.privacy.pseudonyms import scrub_ids  # noqa: F401  (kept here for callers of review.handover)
@@ -147,34 +150,20 @@ def pair_stem(mentor_id: object, mentee_id: object) -> str:
     return f"{safe_name(mentor_id)[:40]}--{safe_name(mentee_id)[:40]}-{digest}"
 
 
-def intro_note(row: pd.Series | dict[str, Any], design: "ProgramDesign") -> str:
-    """The note that introduces a pair to each other (Markdown): who, why they were matched, what happens next."""
-    s = design.schedule
+def pair_fields(row: pd.Series | dict[str, Any]) -> dict[str, Any]:
+    """A pair-table row as the fields its agreement and introduction note are written from."""
     mentor = row.get("mentor_name") or row.get("mentor_id")
     mentee = row.get("mentee_name") or row.get("mentee_id")
-    topics = row.get("shared_topics") or "the topics you both listed"
-    contact = [f"- {who}: {mail}" for who, mail in ((mentor, row.get("mentor_email")), (mentee, row.get("mentee_email")))
-               if isinstance(mail, str) and mail.strip()]
-    lines = [
-        f"# Introduction: {mentor} and {mentee}",
-        "",
-        f"Dear {mentor} and {mentee},",
-        "",
-        f"you are paired in {design.name}. {mentor} is the mentor and leads the conversation; "
-        f"{mentee} comes to listen and learn.",
-        "",
-        f"Why you: you share {topics}.",
-        "",
-        "## Next steps",
-        "",
-        f"- {mentor}, please suggest a first meeting in the fortnight after {s.start_date:%d %B %Y}.",
-        f"- Meet about every {s.cadence_days} days for {s.meeting_minutes} minutes.",
-        "- Read and sign the mentoring agreement together at your first meeting.",
-        "- If the pairing does not work for either of you, tell the programme team: no reason needed.",
-    ]
-    if contact:
-        lines += ["", "## Contact", "", *contact]
-    return "\n".join(lines) + "\n"
+    contacts = [(who, mail) for who, mail in ((mentor, row.get("mentor_email")), (mentee, row.get("mentee_email")))
+                if isinstance(mail, str) and mail.strip()]
+    return {"mentor_name": mentor, "mentee_name": mentee, "mentor_id": row.get("mentor_id"),
+            "mentee_id": row.get("mentee_id"), "topics": row.get("shared_topics") or "the topics you both listed",
+            "contacts": contacts}
+
+
+def intro_note(row: pd.Series | dict[str, Any], design: "ProgramDesign", root: str | Path | None = None) -> str:
+    """The note that introduces a pair to each other (Markdown), from the programme's intro template."""
+    return render_intro(design, pair_fields(row), root)
 
 
 def _html_page(title: str, body_html: str) -> str:
@@ -219,20 +208,15 @@ def write_outputs(ws: "Workspace", run_id: str, pairs: pd.DataFrame, unmatched: 
     if standing is not None:
         write_csv(standing[0], work / "next-run-locks.csv", bom=True)
         write_csv(standing[1], work / "next-run-exclusions.csv", bom=True)
-    template = agreement_template(ws.design)
     stems, index = [], [f"# Match {run_id}: {len(table)} pairs", ""]
-    first = f"the week of {ws.design.schedule.start_date:%d %B %Y}"
     for _, row in table.iterrows():
         stem = pair_stem(row["mentor_id"], row["mentee_id"])
-        pair = {"mentor_name": row.get("mentor_name") or row["mentor_id"],
-                "mentee_name": row.get("mentee_name") or row["mentee_id"],
-                "mentor_id": row["mentor_id"], "mentee_id": row["mentee_id"],
-                "topics": row["shared_topics"] or None, "first_meeting": first}
+        pair = pair_fields(row)
         names = f"{pair['mentor_name']} and {pair['mentee_name']}"
-        note = intro_note(row, ws.design)
-        files = {f"agreements/{stem}.md": fill_agreement(template, pair, as_html=False),
+        note = render_intro(ws.design, pair, ws.root)
+        files = {f"agreements/{stem}.md": render_agreement(ws.design, pair, ws.root),
                  f"agreements/{stem}.html": _html_page(f"Mentoring agreement: {names}",
-                                                       fill_agreement(template, pair, as_html=True)),
+                                                       render_agreement(ws.design, pair, ws.root, as_html=True)),
                  f"intros/{stem}.md": note,
                  f"intros/{stem}.html": _html_page(f"Introduction: {names}", markdown_to_html(note))}
         for rel, text in files.items():
@@ -246,6 +230,95 @@ def write_outputs(ws: "Workspace", run_id: str, pairs: pd.DataFrame, unmatched: 
         os.replace(final, old)
     os.replace(work, final)
     shutil.rmtree(old, ignore_errors=True)
+    write_index(ws)
     return Outputs(final, final / "pairs.csv", final / "pairs.xlsx", final / "unmatched.csv",
                    tuple(p for s in stems for p in (final / "agreements" / f"{s}.md", final / "agreements" / f"{s}.html")),
                    tuple(p for s in stems for p in (final / "intros" / f"{s}.md", final / "intros" / f"{s}.html")))
+
+
+CURRENT = "CURRENT"
+
+
+def export_status(ws: "Workspace") -> pd.DataFrame:
+    """Every match run with its status (current = the accepted run in force) and its export folder, if written."""
+    runs = ws.match_runs()
+    current = ws.match_run()
+    rows = []
+    for _, r in runs.iterrows():
+        folder = ws.root / "exports" / safe_name(r["id"])
+        if current is not None and r["id"] == current.id:
+            status = "current (accepted)"
+        elif r["accepted_at"] is not None and not pd.isna(r["accepted_at"]):
+            status = "accepted earlier, replaced"
+        else:
+            status = "not accepted"
+        rows.append({"run": r["id"], "created": r["created_at"], "who": r["who"], "pairs": r["n_pairs"],
+                     "status": status, "export": f"{folder.name}/" if folder.is_dir() else "",
+                     "note": r["note"] or ""})
+    return pd.DataFrame(rows, columns=["run", "created", "who", "pairs", "status", "export", "note"])
+
+
+def write_index(ws: "Workspace") -> Path:
+    """exports/index.html listing every run with its status, and exports/CURRENT naming the accepted run's folder.
+
+    CURRENT holds the folder name of the accepted run's hand-over, or is absent when the accepted
+    run has none yet (so it never points at a hand-over that is not the accepted one).
+    """
+    from revmentor_nb.fileio import atomic_write_text
+
+    exports = ws.root / "exports"
+    exports.mkdir(exist_ok=True)
+    status = export_status(ws)
+    current = status.loc[(status["status"] == "current (accepted)") & (status["export"] != ""), "export"]
+    pointer = exports / CURRENT
+    if len(current):
+        atomic_write_text(pointer, current.iloc[0].rstrip("/") + "\n")
+    elif pointer.exists():
+        pointer.unlink()
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in (r.run, r.created, r.who, r.pairs, r.status))
+        + (f'<td><a href="{html.escape(r.export)}index.md">{html.escape(r.export)}</a></td>' if r.export else "<td></td>")
+        + f"<td>{html.escape(str(r.note))}</td></tr>" for r in status.itertuples())
+    head = "".join(f"<th>{h}</th>" for h in ("run", "created", "who", "pairs", "status", "hand-over", "note"))
+    lead = (f"<p>Current hand-over: <a href=\"{html.escape(current.iloc[0])}index.md\">{html.escape(current.iloc[0])}</a>"
+            "</p>" if len(current) else "<p>No hand-over of the accepted run yet.</p>")
+    body = f"<h1>Hand-overs of {html.escape(ws.design.name)}</h1>{lead}<table><tr>{head}</tr>{rows}</table>"
+    return atomic_write_text(exports / "index.html", _html_page(f"Hand-overs: {ws.design.name}", body))
+
+
+def current_export(ws: "Workspace") -> Path | None:
+    """The accepted run's hand-over folder (what exports/CURRENT names), or None."""
+    pointer = ws.root / "exports" / CURRENT
+    if not pointer.is_file():
+        return None
+    folder = ws.root / "exports" / pointer.read_text(encoding="utf-8").strip()
+    accepted = ws.match_run()
+    if accepted is None or folder.name != safe_name(accepted.id):  # accepted since: that run has no hand-over yet
+        return None
+    return folder if folder.is_dir() else None
+
+
+def hand_over(ws: "Workspace", run_id: str, result: Any, participants: pd.DataFrame | None = None,
+              review: Any = None) -> Outputs:
+    """The hand-over of one stored run: what the notebook and the match board both write.
+
+    ``review`` (a ``review.overrides.Review``) adds its overrides sheet and the next run's locks
+    and exclusions.
+    """
+    overrides = review.overrides() if review is not None else None
+    standing = review.standing() if review is not None else None
+    return write_outputs(ws, run_id, result.pairs, result.unmatched, participants, overrides, standing=standing)
+
+
+def export_review(review: Any, participants: pd.DataFrame | None = None) -> str:
+    """The board's Export button: the hand-over of the review's current run (stored first if it is not yet).
+
+    The notebook's headless hand-over and this button both end in ``hand_over``.
+    """
+    ws = review.ws
+    if not review.run_id:
+        review.run_id = ws.save_match(review.result, accepted=review.accept, who=review.who,
+                                      note="exported from the board")
+    done = hand_over(ws, review.run_id, review.result, participants, review)
+    return (f"Wrote the exports, {len(done.agreements) // 2} agreements and notes to "
+            f"{done.folder.relative_to(ws.root)} (exports/index.html lists every run).")

@@ -216,13 +216,12 @@ def open_session(ws: "Workspace", proposal: "MatchResult", *, who: str | None = 
 
 def export_handover(session: ReviewSession, participants: pd.DataFrame | None = None) -> str:
     """Write the hand-over files of the board's current result (stored first, not accepted); returns what was done."""
-    from revmentor_nb.review.handover import write_outputs
+    from revmentor_nb.review.handover import hand_over
 
     review, ws = session.review, session.ws
     if not review.run_id:
         review.run_id = ws.save_match(review.result, accepted=False, who=review.who, note="exported from the board")
-    done = write_outputs(ws, review.run_id, review.result.pairs, review.result.unmatched, participants,
-                         review.overrides(), standing=review.standing())
+    done = hand_over(ws, review.run_id, review.result, participants, review)  # the notebook's hand-over too
     where = done.folder.relative_to(ws.root)
     warn = "" if session.is_accepted else " This match is not accepted yet: accept it before sending anything."
     return f"Wrote the exports, {len(done.agreements) // 2} agreements and notes to {where}.{warn}"

@@ -67,8 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--employees", type=_whole(100, MAX_DEMO_EMPLOYEES), default=3000,
                    help=f"size of the demo organisation, 100 to {MAX_DEMO_EMPLOYEES} (default 3000)")
 
-    n = sub.add_parser("new", help="make an empty workspace with a program.yaml to edit")
+    n = sub.add_parser("new", help="make an empty workspace with a program.yaml and editable templates")
     n.add_argument("dir")
+    n.add_argument("--direction", choices=["reverse", "traditional", "two-way"], default="reverse",
+                   help="who mentors whom: reverse (juniors mentor leaders, the default), traditional "
+                        "(experienced colleagues mentor less experienced ones) or two-way (both learn)")
+    n.add_argument("--name", help="the programme's name")
 
     v = sub.add_parser("validate", help="check an input file against the data contract",
                        epilog="mentor-match sign-ups: revmentor validate mentor-match MENTORS.csv MENTEES.csv "
@@ -76,7 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("kind", help="participants, roster, exclusions, locks, meetings, checkins, assessments, training, "
                                 "agreements, or mentor-match")
     v.add_argument("files", nargs="+", metavar="FILE", help="the file (mentor-match: the mentors file, then the mentees file)")
-    v.add_argument("--workspace", help="take grade order and the roster from this workspace")
+    v.add_argument("--workspace", help="take the grade order and the columns the programme requires from this "
+                                       "workspace")
 
     r = sub.add_parser("run", help="run the stage notebooks headless; reports go to DIR/reports/")
     r.add_argument("dir")
@@ -167,7 +172,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         validate_mentor_match,
     )
 
-    grade_order, capacity, context = None, None, {}
+    grade_order, capacity, context, required = None, None, {}, None
     if args.workspace:
         from revmentor_nb.workspace.workspace import Workspace
 
@@ -175,6 +180,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         grade_order = ws.design.grade_order
         capacity = getattr(ws.input_source("participants"), "capacity", None)
         context = workspace_context(ws)
+        required = ws.requirements()
     if args.kind == MENTOR_MATCH:
         code, text = validate_mentor_match(args.files, grade_order=grade_order,
                                            **({"capacity": capacity} if capacity else {}))
@@ -182,7 +188,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         code, text = EXIT_USAGE, (f"revmentor validate {args.kind} takes one file, not {len(args.files)} "
                                   "(only mentor-match takes two: the mentors file, then the mentees file)")
     else:
-        code, text = validate_file(args.kind, args.files[0], grade_order=grade_order, **context)
+        code, text = validate_file(args.kind, args.files[0], grade_order=grade_order, required=required, **context)
     print(text, file=sys.stdout if code == 0 else sys.stderr)
     return code
 
@@ -197,14 +203,19 @@ def workspace_context(ws: Any) -> dict[str, Any]:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from revmentor_nb.design.agreement import install_templates
+    from revmentor_nb.design.program import new_design
     from revmentor_nb.workspace.workspace import Workspace
 
     from revmentor_nb.run.lab import install_notebooks
 
-    ws = Workspace.create(args.dir)
+    ws = Workspace.create(args.dir, new_design(args.direction, args.name))
+    install_templates(ws.root, ws.design)
     install_notebooks(ws.root)
-    print(f"made workspace {ws.root}: edit program.yaml, put input files beside it, then `revmentor run {args.dir}`; "
-          f"the notebooks are in {ws.root / 'notebooks'} (open them with `revmentor lab {args.dir}`)")
+    print(f"made workspace {ws.root} ({args.direction} mentoring): edit program.yaml (or the design form in "
+          f"01_design), the agreement and introduction templates in templates/, put input files beside it, then "
+          f"`revmentor run {args.dir}`; the notebooks are in {ws.root / 'notebooks'} (open them with "
+          f"`revmentor lab {args.dir}`)")
     return EXIT_OK
 
 

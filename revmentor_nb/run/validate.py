@@ -7,7 +7,7 @@ share it: 0 = valid, 1 = problems (or no such file), 2 = unknown kind or wrong n
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -40,13 +40,15 @@ def validate_file(
     grade_order: Sequence[object] | None = None,
     roster: PathLike | pd.DataFrame | None = None,
     span: tuple[object, object] | None = None,
+    required: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[int, str]:
     """Check ``path`` as an input of ``kind``; return (exit code, text to print).
 
     ``roster`` (optional) is an HR roster file, or a roster already loaded (a workspace's):
     sign-ups' managers are then looked up in it too, and a roster file's own problems are
     reported first if it has any. ``span`` (the programme's start and end) adds warnings for
-    activity dated outside it; warnings never change the exit code.
+    activity dated outside it; warnings never change the exit code. ``required`` (sign-ups):
+    a programme's own required columns, each with the rule that needs it (``Workspace.requirements``).
     """
     if kind == MENTOR_MATCH:
         return validate_mentor_match([path], grade_order=grade_order)
@@ -62,7 +64,8 @@ def validate_file(
     except InputError as exc:
         return 1, problems_text(exc.problems, Path(str(roster)).name)
     try:
-        frame = load(kind, path, grade_order=grade_order, roster=people if kind != "roster" else None, span=span)
+        frame = load(kind, path, grade_order=grade_order, roster=people if kind != "roster" else None, span=span,
+                     required=required if kind == "participants" else None)
     except InputError as exc:
         return 1, problems_text(exc.problems, Path(path).name)
     text = summary(kind, frame, Path(path).name)

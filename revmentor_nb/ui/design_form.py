@@ -17,19 +17,24 @@ import pandas as pd
 from revmentor_nb.design.program import (
     OBJECTIVE_PRESETS,
     PRESET_LABELS,
+    SCHEMES,
     DesignError,
     ProgramDesign,
     design_from_dict,
+    scheme_changes,
 )
-from revmentor_nb.design.readiness import QUESTIONS, assess, verdict_text
+from revmentor_nb.design.readiness import QUESTIONS, assess, questions_for, verdict_text
 from revmentor_nb.workspace.workspace import Workspace
 
-_WIDE = w.Layout(width="640px")
-_STYLE = {"description_width": "230px"}
-_ANSWERS = [("yes", "yes"), ("partly", "partly"), ("no", "no"), ("don't know", "unknown")]
+_WIDE = w.Layout(width="min(640px, 100%)")
+_ANSWERS = [("yes", "yes"), ("partly", "partly"), ("no", "no"), ("don't know", "unknown"), ("n/a", "n/a")]
 _CSS = """<style>
 .rm-design-form h3 {margin: 14px 0 4px 0;}
-.rm-field-error {color: #b00020; margin-left: 236px; font-size: 90%;}
+.rm-design-form .rm-label {font-weight: 600; margin: 6px 0 0 0; line-height: 1.3; white-space: normal;}
+.rm-design-form .widget-toggle-buttons .widget-toggle-button {width: auto; min-width: 64px; padding: 0 10px;}
+.rm-design-form .widget-checkbox .widget-label-basic {white-space: normal; overflow: visible;}
+.rm-field-error {color: #b00020; font-size: 90%;}
+.rm-field-warning {color: #8a5a00; font-size: 90%;}
 .rm-problems table {border-collapse: collapse;} .rm-problems td, .rm-problems th {padding: 2px 8px; text-align: left;}
 .rm-problems {color: #b00020;}
 </style>"""
@@ -79,29 +84,45 @@ class DesignForm(w.VBox):
                         layout=w.Layout(width="auto")).add_class("rm-save")
         check.on_click(lambda _: self.check())
         save.on_click(lambda _: self.save())
+        self.heading = w.HTML().add_class("rm-heading")
+        self.date_warning = w.HTML(layout=w.Layout(display="none")).add_class("rm-field-warning").add_class(
+            "rm-start-warning")
         super().__init__([
-            w.HTML(_CSS + f"<h2>Design: {html.escape(self.design.name)}</h2>"),
+            w.HTML(_CSS), self.heading,
             *self._objective(), *self._who(), *self._when(), *self._mode_and_rules(), *self._evaluation(),
             *self._readiness(),
             w.HBox([check, save]), self.status, self.problem_box,
         ])
         self.add_class("rm-design-form")
         self.load(self.design)
+        self._inputs["schedule.start_date"].observe(lambda _: self._warn_dates(), names="value")
+        self._inputs["scheme"].observe(lambda _: self._show_questions(), names="value")
+        self._inputs["grade_order"].observe(lambda _: self._grade_options(), names="value")
+
+    def _show_heading(self) -> None:
+        self.heading.value = f"<h2>Design: {html.escape(self.design.name)}</h2>"
 
     # -- building ------------------------------------------------------------------
     def _field(self, key: str, widget: w.Widget, css: str,
                read: Callable[[w.Widget], Any] | None = None, write: Callable[[w.Widget, Any], None] | None = None
                ) -> w.Widget:
-        """Register an input under its design key, with an error line beneath it."""
+        """Register an input under its design key: its label above it (never truncated), an error line beneath."""
         widget.add_class(css)
-        if hasattr(widget, "style") and "description" in widget.keys:
-            widget.style.description_width = _STYLE["description_width"]
+        parts: list[w.Widget] = []
+        if isinstance(widget, w.Checkbox):  # the label sits beside the box, at its full length
+            widget.indent = False
+            widget.layout.width = "auto"
+        elif getattr(widget, "description", ""):
+            parts.append(w.HTML(html.escape(widget.description)).add_class("rm-label"))
+            widget.description = ""
+        if isinstance(widget, w.ToggleButtons):
+            widget.style.button_width = "auto"
         error = w.HTML(layout=w.Layout(display="none")).add_class("rm-field-error")
         error.add_class(css + "-error")
         self._inputs[key], self._errors[key] = widget, error
         self._readers[key] = read or (lambda x: x.value)
         self._writers[key] = write or (lambda x, v: setattr(x, "value", v))
-        return w.VBox([widget, error])
+        return w.VBox([*parts, widget, error])
 
     @staticmethod
     def _header(text: str, note: str = "") -> w.HTML:
@@ -131,7 +152,7 @@ class DesignForm(w.VBox):
     def _grade_widget(self, description: str) -> w.Widget:
         order = self.design.grade_order
         if order:
-            return w.Dropdown(description=description, options=["(any)", *order])
+            return w.Dropdown(description=description, options=["(any)", *order], layout=w.Layout(width="200px"))
         return w.Text(description=description, placeholder="blank = any; an integer grade")
 
     def _who(self) -> list[w.Widget]:
@@ -139,8 +160,12 @@ class DesignForm(w.VBox):
             else (lambda x, v: setattr(x, "value", "" if v is None else str(v)))
         read = lambda x: _grade_value(x.value)  # noqa: E731
         return [
-            self._header("Who and how many", "reverse mentoring: mentors come from the junior grades, mentees from "
-                                             "the senior ones"),
+            self._header("Who and how many", "grade bands are inclusive; blank = any grade"),
+            self._field("grade_order", w.Textarea(description="Grade order (text grades, most junior first, one a "
+                                                              "line; blank when grades are whole numbers)",
+                                                  rows=4, layout=w.Layout(width="min(360px, 100%)")), "rm-grade-order",
+                        read=lambda x: _split(x.value, "\n") or None,
+                        write=lambda x, v: setattr(x, "value", "\n".join(v or []))),
             self._field("eligibility.mentors.lowest", self._grade_widget("Mentors' lowest grade"), "rm-mentor-lowest",
                         read, grade_write),
             self._field("eligibility.mentors.highest", self._grade_widget("Mentors' highest grade"), "rm-mentor-highest",
@@ -161,11 +186,14 @@ class DesignForm(w.VBox):
         monitoring = ["meeting log", "check-in surveys", "programme lead check-ins", "midpoint review"]
         return [
             self._header("When, how often, how", "3-6 months and a monthly meeting are typical"),
-            self._field("schedule.start_date", w.DatePicker(description="Starts"), "rm-start"),
+            self._field("schedule.start_date", w.DatePicker(description="Starts", layout=w.Layout(width="200px")),
+                        "rm-start"),
+            self.date_warning,
             self._field("schedule.ongoing", w.Checkbox(description="Ongoing (no set end; length = review cycle)"),
                         "rm-ongoing"),
             self._field("schedule.length_months", w.IntText(description="Length (months)"), "rm-length"),
-            self._field("schedule.end", w.DatePicker(description="or ends on (optional)"), "rm-end"),
+            self._field("schedule.end", w.DatePicker(description="or ends on (optional)",
+                                                     layout=w.Layout(width="200px")), "rm-end"),
             self._field("schedule.cadence_days", w.IntText(description="Days between meetings"), "rm-cadence"),
             self._field("schedule.meeting_minutes", w.IntText(description="Minutes per meeting"), "rm-minutes"),
             self._field("delivery.commitment_hours_per_month", w.FloatText(description="Commitment (hours a month)"),
@@ -178,22 +206,25 @@ class DesignForm(w.VBox):
             self._field("delivery.formality", w.ToggleButtons(description="Format", options=["formal", "informal"]),
                         "rm-formality"),
             self._field("delivery.monitoring", w.SelectMultiple(description="Progress monitored by", options=monitoring,
-                                                                rows=4), "rm-monitoring",
+                                                                rows=4, layout=w.Layout(width="min(360px, 100%)")),
+                        "rm-monitoring",
                         read=lambda x: list(x.value), write=lambda x, v: setattr(x, "value", tuple(v))),
         ]
 
     def _mode_and_rules(self) -> list[w.Widget]:
         return [
-            self._header("Mode and matching rules", "hard rules: a pair breaking one is never proposed"),
-            self._field("mode", w.ToggleButtons(description="Mode", options=[
-                ("one-way: juniors mentor leaders", "one-way"), ("two-way: both learn", "two-way")]), "rm-mode"),
+            self._header("Scheme and matching rules", "hard rules: a pair breaking one is never proposed"),
+            self._field("scheme", w.RadioButtons(description="Who mentors whom",
+                                                 options=[(label, key) for key, label in SCHEMES.items()],
+                                                 layout=w.Layout(width="auto")), "rm-scheme"),
             self._field("matching.rules.consent", w.Checkbox(description="Only people who consented"), "rm-rule-consent"),
             self._field("matching.rules.different_department", w.Checkbox(description="Different departments"),
                         "rm-rule-department"),
             self._field("matching.rules.reporting_line_levels",
                         w.IntText(description="No reporting line within (levels, 0 = off)"), "rm-rule-line"),
             self._field("matching.rules.grade_gap.enabled", w.Checkbox(description="Grade gap rule"), "rm-rule-gap-on"),
-            self._field("matching.rules.grade_gap.min", w.IntText(description="Mentee at least this many grades above"),
+            self._field("matching.rules.grade_gap.min", w.IntText(description="Grade gap: at least this many grades "
+                                                                              "between mentor and mentee"),
                         "rm-rule-gap", write=lambda x, v: setattr(x, "value", 0 if v is None else v)),
             self._field("matching.rules.shared_topic", w.Checkbox(description="At least one shared topic"),
                         "rm-rule-topic"),
@@ -218,19 +249,56 @@ class DesignForm(w.VBox):
             self._field("evaluation.alpha", w.FloatText(description="Alpha", step=0.01), "rm-alpha"),
             self._field("evaluation.power", w.FloatText(description="Power", step=0.05), "rm-power"),
             self._field("evaluation.dropout", w.FloatText(description="Expected drop-out", step=0.05), "rm-dropout"),
+            self._header("Privacy", "reports hide any group smaller than k"),
+            self._field("privacy.k", w.IntText(description="Smallest group a report shows (k)"), "rm-privacy-k"),
+            self._field("privacy.names_in_reports", w.Checkbox(description="Names in headless reports"),
+                        "rm-names-in-reports"),
         ]
 
     def _readiness(self) -> list[w.Widget]:
-        rows: list[w.Widget] = [self._header("Readiness", "a critical 'no' or 'don't know' means: don't launch yet")]
+        rows: list[w.Widget] = [self._header("Readiness", "a critical 'no' or 'don't know' means: don't launch yet; "
+                                                          "'n/a': the question does not apply")]
+        self._question_rows: dict[str, w.Widget] = {}
         for q in QUESTIONS:
-            toggle = w.ToggleButtons(options=_ANSWERS, style={"button_width": "100px"})
+            toggle = w.ToggleButtons(options=_ANSWERS, style={"button_width": "auto"})
             toggle.observe(lambda _: self._show_readiness(), names="value")
-            label = w.HTML(f"{html.escape(q.text)}{' <strong>(critical)</strong>' if q.critical else ''}",
-                           layout=w.Layout(width="420px"))
+            label = w.HTML(f"{html.escape(q.text)}{' <strong>(critical)</strong>' if q.critical else ''}"
+                           ).add_class("rm-label")
             self._field(f"readiness.{q.id}", toggle, f"rm-ready-{q.id.replace('_', '-')}")
-            rows.append(w.HBox([label, toggle]))
+            row = w.VBox([label, toggle]).add_class("rm-question")
+            self._question_rows[q.id] = row
+            rows.append(row)
         rows.append(self.readiness_line)
         return rows
+
+    def _scheme(self) -> str:
+        return str(self._inputs["scheme"].value)
+
+    def _show_questions(self) -> None:
+        """Only the questions the chosen scheme asks are shown (and scored)."""
+        asked = {q.id for q in questions_for(self._scheme())}
+        for qid, row in self._question_rows.items():
+            row.layout.display = "flex" if qid in asked else "none"
+        self._show_readiness()
+
+    def _grade_options(self) -> None:
+        """Grade band lists follow the grade order as it is typed."""
+        order = self._readers["grade_order"](self._inputs["grade_order"]) or []
+        for end in ("mentors.lowest", "mentors.highest", "mentees.lowest", "mentees.highest"):
+            box = self._inputs[f"eligibility.{end}"]
+            if isinstance(box, w.Dropdown):
+                keep = box.value if box.value in order else "(any)"
+                box.options = ["(any)", *order]
+                box.value = keep
+
+    def _warn_dates(self) -> None:
+        """A start date already past gets a warning (introductions would name it); saving is still allowed."""
+        start = self._inputs["schedule.start_date"].value
+        past = isinstance(start, date) and start < date.today()
+        self.date_warning.value = (f"Warning: the programme starts on {start:%d %B %Y}, which is in the past; the "
+                                   "introduction notes and agreements will name that date. Move it if the programme "
+                                   "has not started." if past else "")
+        self.date_warning.layout.display = "block" if past else "none"
 
     # -- values ------------------------------------------------------------------------
     def load(self, design: ProgramDesign) -> None:
@@ -239,12 +307,16 @@ class DesignForm(w.VBox):
         for key, widget in self._inputs.items():
             if key.startswith("readiness."):
                 value = design.readiness.get(key.split(".", 1)[1], "unknown")
+            elif key == "scheme":
+                value = design.scheme
             else:
                 value = data
                 for part in key.split("."):
                     value = value.get(part) if isinstance(value, dict) else None
             self._writers[key](widget, value)
-        self._show_readiness()
+        self._show_heading()
+        self._show_questions()
+        self._warn_dates()
 
     def values(self) -> dict[str, Any]:
         """The design the form describes, as a dict (unedited keys such as inputs and weights kept as they are)."""
@@ -253,6 +325,11 @@ class DesignForm(w.VBox):
             value = self._readers[key](widget)
             if isinstance(value, date):
                 value = value.isoformat()
+            if key == "scheme":
+                change = scheme_changes(str(value))
+                data["direction"], data["mode"] = change["direction"], change["mode"]
+                data["matching"]["rules"]["grade_gap"]["direction"] = change["gap_direction"]
+                continue
             _deep_set(data, key, value)
         if data["schedule"].get("end"):  # an end date decides the length
             data["schedule"].pop("length_months", None)
@@ -272,12 +349,14 @@ class DesignForm(w.VBox):
 
     def _show_readiness(self) -> None:
         answers = {k.split(".", 1)[1]: self._readers[k](x) for k, x in self._inputs.items() if k.startswith("readiness.")}
-        result = assess(answers)
+        result = assess(answers, self._scheme())
         colour = {"ready to launch": "#2e7d32", "launch with care": "#f9a825"}.get(result.verdict, "#c62828")
         self.readiness_line.value = f'<strong style="color:{colour}">{html.escape(verdict_text(result))}</strong>'
 
     def _target(self, key: str) -> str | None:
         """The registered field a problem key belongs to (itself, its first sub-field, or its parent)."""
+        if key in ("direction", "mode"):
+            return "scheme"
         if key in self._inputs:
             return key
         children = [k for k in self._inputs if k.startswith(key + ".")]
@@ -325,6 +404,9 @@ class DesignForm(w.VBox):
             return None
         self.workspace.save_design(design, who=self.who)
         self.design = design
+        self._show_heading()
+        past = design.schedule.start_date < date.today()
         self.status.value = (f'<span style="color:#2e7d32"><strong>Saved</strong> '
-                             f'{html.escape(str(self.workspace.root / "program.yaml"))}</span>')
+                             f'{html.escape(str(self.workspace.root / "program.yaml"))}</span>'
+                             + (" <span class='rm-field-warning'>(the start date is in the past)</span>" if past else ""))
         return design

@@ -20,8 +20,10 @@ from revmentor_nb.errors import InputError
 from revmentor_nb.fileio import atomic_write_bytes
 from revmentor_nb.io.contract import ROLES
 from revmentor_nb.io.contract import kind as get_kind
+from revmentor_nb.design.columns import required_columns, switch_off, with_grade_order
 from revmentor_nb.io.forms import (
     cells_frame,
+    grade_values,
     check_file,
     check_signups,
     import_signups,
@@ -43,6 +45,7 @@ KINDS = ("participants", "roster", "exclusions", "locks")
 ORDER = {k: i for i, k in enumerate(("roster", "participants", "exclusions", "locks"))}
 EXTRA = "(keep as extra column)"
 NOT_USED = "(not used)"
+IGNORED = "(not used by this programme)"
 _CSS = """<style>
 .rm-import-wizard h3 {margin: 12px 0 4px 0;}
 .rm-wiz-files table, .rm-wiz-problems table {border-collapse: collapse;}
@@ -165,7 +168,7 @@ class ImportWizard(w.VBox):
             self.mapping_box.children = ()
             return
         slot = self.slots[index]
-        columns = [EXTRA, *[c.name for c in get_kind(slot.kind).columns]]
+        columns = [EXTRA, IGNORED, *[c.name for c in get_kind(slot.kind).columns]]
         grids = find_grids(slot.headers) if slot.kind == "participants" else []
         in_grid = {h for g in grids for h in g.headers}
         rows: list[w.Widget] = []
@@ -174,7 +177,8 @@ class ImportWizard(w.VBox):
             if header in in_grid:
                 continue
             example = next((str(v) for v in slot.sample.iloc[:, i] if str(v).strip()), "") if i < slot.sample.shape[1] else ""
-            dd = w.Dropdown(options=columns, value=slot.spec.mapping.get(header) or EXTRA,
+            value = IGNORED if header in slot.spec.ignored else slot.spec.mapping.get(header) or EXTRA
+            dd = w.Dropdown(options=columns, value=value,
                             layout=w.Layout(width="240px")).add_class(f"rm-map-{i}")
             dd.observe(lambda ch, h=header, s=slot: self._set_mapping(s, h, ch["new"]), names="value")
             slot.widgets[header] = dd
@@ -191,11 +195,20 @@ class ImportWizard(w.VBox):
         rows += self._constant_rows(slot)
         self.mapping_box.children = tuple(rows)
 
+    def _required(self) -> dict[str, Any]:
+        """The sign-up columns this programme requires, each with what needs it (asked of the design)."""
+        roster = any(s.kind == "roster" for s in self.slots) or self.ws.has("roster")
+        return required_columns(self.ws.design, roster=roster)
+
     def _constant_rows(self, slot: Slot) -> list[w.Widget]:
-        """A box per required column nothing supplies yet (a value for every row), and where ids come from."""
+        """Per file: each required column nothing supplies (a value for every row, or switch off what needs it),
+        a value for every row of any other column (e.g. capacity 2 for a mentors' file), where ids come from,
+        and the grade order learned from the grades the file holds."""
         rows: list[w.Widget] = []
-        needed = sorted(set(missing_required(slot.headers, slot.spec)) | set(slot.spec.constants))
-        for column in needed:
+        needs = self._required() if slot.kind == "participants" else {}
+        required = list(needs) if slot.kind == "participants" else None
+        lacking = set(missing_required(slot.headers, slot.spec, required))
+        for column in sorted(lacking | set(slot.spec.constants)):
             if column == "person_id" and slot.kind == "participants":
                 continue
             box = w.Text(description=column, value=slot.spec.constants.get(column, ""),
@@ -203,16 +216,65 @@ class ImportWizard(w.VBox):
                          style={"description_width": "120px"}).add_class(f"rm-const-{column}")
             box.observe(lambda ch, c=column, s=slot: self._set_constant(s, c, ch["new"]), names="value")
             slot.widgets[f"const:{column}"] = box
-            rows.append(box)
+            parts: list[w.Widget] = [box]
+            need = needs.get(column)
+            if column in lacking and need is not None and need.needed_by:
+                parts.append(w.HTML(f"<span class='rm-wiz-example'>needed by {html.escape(', '.join(need.needed_by))}"
+                                    "</span>"))
+                off = w.Button(description=f"Not used: switch off {', '.join(need.needed_by)}",
+                               layout=w.Layout(width="auto")).add_class(f"rm-off-{column}")
+                off.on_click(lambda _, c=column: self.switch_off(c))
+                parts.append(off)
+            rows.append(w.HBox(parts))
+        if rows:
+            rows.insert(0, w.HTML("<div><b>Columns this programme needs that this file lacks</b>: give a value for "
+                                  "every row (e.g. consent = yes when signing the form is consent), map a column "
+                                  "above, or switch off the rule that needs it.</div>"))
+        kinds_columns = [c.name for c in get_kind(slot.kind).columns]
+        pick = w.Dropdown(description="Every row:", options=kinds_columns, value="capacity" if "capacity" in
+                          kinds_columns else kinds_columns[0], layout=w.Layout(width="300px"),
+                          style={"description_width": "90px"}).add_class("rm-const-pick")
+        value = w.Text(placeholder="value", layout=w.Layout(width="160px")).add_class("rm-const-value")
+        add = w.Button(description="Set for this file", icon="plus").add_class("rm-const-add")
+        add.on_click(lambda _, s=slot: self.set_constant(self.slots.index(s), pick.value, value.value))
+        rows.append(w.HBox([pick, value, add]))
         if slot.kind == "participants" and "person_id" not in slot.spec.mapping.values():
             ids = w.Dropdown(description="ids from", options=["name", "email"], value=slot.spec.id_from or "name",
                              style={"description_width": "120px"}).add_class("rm-wiz-idfrom")
             ids.observe(lambda ch, s=slot: self._set_id_from(s, ch["new"]), names="value")
             rows.append(ids)
-        if rows:
-            rows.insert(0, w.HTML("<div><b>Columns this file lacks</b>: give a value for every row "
-                                  "(e.g. consent = yes when signing the form is consent), or map a column above.</div>"))
+        rows += self._grade_rows(slot)
         return rows
+
+    def _grade_rows(self, slot: Slot) -> list[w.Widget]:
+        """The grades seen in the file, to put in order (most junior first) and save as program.yaml's grade_order."""
+        if slot.kind not in ("participants", "roster"):
+            return []
+        seen = grade_values(slot.path, slot.spec)
+        order = self.ws.design.grade_order or []
+        if not seen or all(g.lstrip("+-").isdigit() for g in seen) or set(seen) <= set(order):
+            return []
+        known = [g for g in order if g in seen] + [g for g in seen if g not in order]
+        box = w.Textarea(value="\n".join(known), rows=min(len(known), 10), layout=w.Layout(width="300px"),
+                         description="Grade order", style={"description_width": "120px"}).add_class("rm-grade-order")
+        save = w.Button(description="Save grade order", icon="save").add_class("rm-grade-order-save")
+        save.on_click(lambda _: self.save_grade_order([g for g in box.value.splitlines() if g.strip()]))
+        return [w.HTML("<div><b>Grades in this file</b> are text: put them in order, most junior first (one a line), "
+                       "and save them to program.yaml.</div>"), w.HBox([box, save])]
+
+    def switch_off(self, column: str) -> None:
+        """Switch off every rule of the design that needs ``column`` (saved in program.yaml, audited)."""
+        self.ws.save_design(switch_off(self.ws.design, column), who=self.who)
+        self._say(f"Switched off what needed <b>{html.escape(column)}</b>; program.yaml saved.")
+        self._show_mapping()
+        self._invalidate()
+
+    def save_grade_order(self, order: list[str]) -> None:
+        """Save the grade order (most junior first) in program.yaml, audited."""
+        self.ws.save_design(with_grade_order(self.ws.design, order), who=self.who)
+        self._say(f"Saved the grade order ({html.escape(' < '.join(order))}) in program.yaml.")
+        self._show_mapping()
+        self._invalidate()
 
     def set_mapping(self, index: int, header: str, column: str | None) -> None:
         """Map ``header`` of file ``index`` to a contract column (None = keep as extra)."""
@@ -225,7 +287,12 @@ class ImportWizard(w.VBox):
         self._show_mapping()
 
     def _set_mapping(self, slot: Slot, header: str, column: str) -> None:
-        slot.spec.mapping[header] = "" if column == EXTRA else column
+        if column == IGNORED:
+            slot.spec.ignored = sorted({*slot.spec.ignored, header})
+            slot.spec.mapping[header] = ""
+        else:
+            slot.spec.ignored = [h for h in slot.spec.ignored if h != header]
+            slot.spec.mapping[header] = "" if column == EXTRA else column
         self._invalidate()
 
     def _set_grid(self, slot: Slot, question: str, target: str) -> None:
@@ -265,8 +332,9 @@ class ImportWizard(w.VBox):
                 found.append(problems)
         participants = self.ws.table("participants")
         if people:
-            participants, problems = check_signups(people, grade_order=self.ws.design.grade_order,
-                                                   roster=roster if roster is not None else self.ws.table("roster"))
+            roster = roster if roster is not None else self.ws.table("roster")
+            participants, problems = check_signups(people, grade_order=self.ws.design.grade_order, roster=roster,
+                                                   required=self.ws.requirements(roster=roster is not None))
             found.append(problems)
         for slot in self.slots:
             if slot.kind in ("exclusions", "locks"):

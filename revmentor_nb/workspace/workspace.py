@@ -311,6 +311,16 @@ class Workspace:
         with self.step("design.save", "program.yaml", {"name": design.name}, who):
             save_design(design, self.root / "program.yaml")
             self.design = design
+        if (self.root / "templates").is_dir():  # a new scheme: its default templates, ready to edit
+            from revmentor_nb.design.agreement import install_templates
+
+            install_templates(self.root, design)
+
+    def requirements(self, *, roster: bool | None = None) -> dict[str, tuple[str, str]]:
+        """The sign-up columns this programme requires, each with what needs it (``design.columns``)."""
+        from revmentor_nb.design.columns import requirement_reasons
+
+        return requirement_reasons(self.design, roster=self.has("roster") if roster is None else roster)
 
     # -- imports ------------------------------------------------------------------------
     def import_file(self, kind: str, path: str | Path, *, who: str | None = None,
@@ -338,7 +348,8 @@ class Workspace:
         if current is not None and current.sha256 == digest and not mapping:
             return ImportRecord(current.id, kind, current.file_name, digest, current.rows, current.stored_path, True)
         with self.step("import", kind, {"file": path.name, "sha256": digest}, who):
-            frame = load(kind, path, grade_order=self.design.grade_order, mapping=mapping,
+            required = self.requirements() if kind == "participants" else None
+            frame = load(kind, path, grade_order=self.design.grade_order, mapping=mapping, required=required,
                          span=(self.design.schedule.start_date, self.design.schedule.end_date),
                          **self._context_for(kind))
             self._check_instruments(kind, frame, path.name)

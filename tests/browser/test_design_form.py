@@ -46,7 +46,7 @@ def test_design_form_saves_program_yaml_and_refuses_an_invalid_design(lab, page,
     _fill(page, ".rm-spaces input", "37")
     page.locator(".rm-mentor-highest select").select_option("B2")
     page.locator(".rm-mentee-lowest select").select_option("C1")
-    page.locator(".rm-mode button", has_text="two-way").click()
+    page.locator(".rm-scheme label", has_text="two-way").click()
     page.locator(".rm-rule-department input[type=checkbox]").uncheck()
     page.locator(".rm-ready-executive-sponsor button", has_text="yes").click()
     page.locator(".rm-save").click()
@@ -79,3 +79,67 @@ def test_design_form_saves_program_yaml_and_refuses_an_invalid_design(lab, page,
     page.screenshot(path=str(artifacts / "design_form_invalid.png"))
     assert yaml_path.read_bytes() == before
     assert time.monotonic() - started < 120
+
+
+CLIPPED = """() => {
+  const form = document.querySelector('.rm-design-form');
+  const labels = form.querySelectorAll('.widget-label, .widget-label-basic, .rm-label, .widget-toggle-button, '
+                                       + '.widget-radio-box label, button, select, option');
+  const out = [];
+  let shown = 0;
+  for (const e of labels) {
+    const box = e.getBoundingClientRect();
+    if (!e.offsetParent || box.width === 0) continue;  // hidden (e.g. another scheme's question)
+    shown += 1;
+    const text = (e.innerText || e.textContent || '').trim();
+    if (e.tagName !== 'OPTION' && e.scrollWidth > e.clientWidth + 1) out.push(['clipped', text, e.scrollWidth, e.clientWidth]);
+    if (box.right > document.documentElement.clientWidth + 1) out.push(['off screen', text, box.right]);
+  }
+  for (const e of form.querySelectorAll('input[type=date]')) {
+    if (e.clientWidth < 130) out.push(['date too narrow', e.value, e.clientWidth]);
+  }
+  return {shown, out};
+}"""
+
+
+def _outside_traffic_blocked(page) -> list[str]:
+    """Abort every request to a host other than 127.0.0.1; returns the list the blocked URLs go into."""
+    from urllib.parse import urlparse
+
+    blocked: list[str] = []
+
+    def route(r):
+        host = urlparse(r.request.url).hostname
+        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
+            return r.continue_()
+        blocked.append(r.request.url)
+        return r.abort()
+
+    page.context.route("**/*", route)
+    return blocked
+
+
+def test_every_label_of_the_design_form_is_whole_at_1024_px(lab, page, notebook_in_lab, run_all_cells, artifacts):
+    blocked = _outside_traffic_blocked(page)
+    page.set_viewport_size({"width": 1024, "height": 900})
+    ws = Workspace.create(lab.root / "ws1024", ProgramDesign(name="Narrow screen", grade_order=GRADES))
+    notebook_in_lab("01_design.ipynb", workspace=str(ws.root), interactive=True)
+    run_all_cells(page, "01_design.ipynb")
+    try:
+        page.wait_for_selector(".rm-design-form .rm-save", timeout=45_000)
+    except Exception:  # noqa: BLE001 - Run All went out before the kernel was up: run again
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        page.wait_for_selector(".rm-design-form .rm-save", timeout=60_000)
+    _wait_text(page, ".rm-readiness-verdict", "launch yet")
+    for section in (".rm-name", ".rm-start", ".rm-rule-consent", ".rm-scheme", ".rm-ready-leaders-listen"):
+        page.locator(section).scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / f"design_form_1024{section.replace('.rm-', '_')}.png"))
+    found = page.evaluate(CLIPPED)
+    assert found["shown"] > 60, found  # the check saw the form's labels, buttons and lists
+    assert found["out"] == [], found["out"]
+    page.locator(".rm-scheme label", has_text="traditional").click()  # another scheme's questions: also whole
+    page.wait_for_function("() => document.querySelector('.rm-ready-mentees-safe').offsetParent !== null")
+    assert page.evaluate(CLIPPED)["out"] == []
+    assert page.locator(".rm-rule-consent").inner_text().strip() == "Only people who consented"
+    assert blocked == [] or all("127.0.0.1" not in u for u in blocked)
