@@ -9,7 +9,18 @@ PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "fix"]
 SHEET_ROWS = 10_000_000  # row key of a later sheet of a workbook: position x SHEET_ROWS + row
 
 
-class InputError(ValueError):
+class UserError(Exception):
+    """A mistake a person can fix (a file, a setting, a missing import): shown as its message, not a traceback.
+
+    In a notebook IPython shows ``_render_traceback_``'s lines instead of the stack, so Run All still
+    stops at the cell but the person reads what to do; headless runs report the same text on stderr.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[31m{type(self).__name__}\x1b[0m: {self}"]
+
+
+class InputError(UserError, ValueError):
     """Raised when an input file breaks the data contract.
 
     ``problems`` is a DataFrame with one row per problem (file, row, column, value,

@@ -18,11 +18,13 @@ import pandas as pd
 import yaml
 from scipy import stats
 
+from revmentor_nb.errors import UserError
+
 SHIPPED_DIR = Path(__file__).parent / "instrument_files"
 TOTAL = "total"
 
 
-class InstrumentError(ValueError):
+class InstrumentError(UserError, ValueError):
     """An instrument file is malformed; ``problems`` lists every fault found."""
 
     def __init__(self, path: str | Path, problems: list[str]) -> None:

@@ -13,11 +13,13 @@ from typing import Any
 
 import jinja2
 
+from revmentor_nb.errors import UserError
+
 DEFAULTS = Path(__file__).parent / "template_files"
 FOLDER = "templates"
 
 
-class TemplateError(ValueError):
+class TemplateError(UserError, ValueError):
     """A template that cannot be read or rendered, with the file and the fix."""
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from revmentor_nb.design.program import ProgramDesign, load_design, save_design
+from revmentor_nb.errors import UserError
 from revmentor_nb.fileio import content_hash, make_private, private_copy
 from revmentor_nb.workspace import store
 
@@ -52,7 +53,7 @@ CREATE TABLE IF NOT EXISTS match_runs(
 """
 
 
-class WorkspaceError(RuntimeError):
+class WorkspaceError(UserError, RuntimeError):
     """The workspace cannot do what was asked; the message says why and what to do."""
 
 
@@ -330,10 +331,9 @@ class Workspace:
         Raises InputError (nothing stored) when the file breaks the contract. Importing a file
         whose content is already the current one is a no-op that says so.
         """
-        from revmentor_nb.io.load import load
-
         from revmentor_nb.errors import ProblemLog
         from revmentor_nb.fileio import unreadable_reason
+        from revmentor_nb.io.load import load
 
         path = Path(path)
         if not path.exists():
