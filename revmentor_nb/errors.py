@@ -9,6 +9,12 @@ PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "fix"]
 SHEET_ROWS = 10_000_000  # row key of a later sheet of a workbook: position x SHEET_ROWS + row
 
 
+def quoted(value: object, limit: int = 40) -> str:
+    """A cell as quoted in a problem's sentence: long text cut with an ellipsis."""
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class UserError(Exception):
     """A mistake a person can fix (a file, a setting, a missing import): shown as its message, not a traceback.
 

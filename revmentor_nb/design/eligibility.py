@@ -22,7 +22,8 @@ def grade_rank(participants: pd.DataFrame) -> pd.Series:
     return pd.to_numeric(participants["grade"], errors="coerce")
 
 
-def _in_band(rank: pd.Series, lo: int | None, hi: int | None) -> pd.Series:
+def in_band(rank: pd.Series, lo: int | None, hi: int | None) -> pd.Series:
+    """Whether each grade rank lies in [lo, hi] (a blank end is open; a blank rank is never in the band)."""
     ok = rank.notna()
     if lo is not None:
         ok &= rank >= lo
@@ -47,8 +48,8 @@ def eligibility(participants: pd.DataFrame, design: ProgramDesign) -> pd.DataFra
     dept_ok = _allowed(p["department"], e.departments) if "department" in p else pd.Series(True, index=p.index)
     site_ok = _allowed(p["location"], e.sites) if "location" in p else pd.Series(not e.sites, index=p.index)
     base = consent & dept_ok & site_ok
-    mentor_band = _in_band(rank, *band_ranks(e.mentors, design.grade_order))
-    mentee_band = _in_band(rank, *band_ranks(e.mentees, design.grade_order))
+    mentor_band = in_band(rank, *band_ranks(e.mentors, design.grade_order))
+    mentee_band = in_band(rank, *band_ranks(e.mentees, design.grade_order))
     role = p["role"].astype(str)
     as_mentor = base & role.isin(MENTOR_ROLES) & mentor_band
     as_mentee = base & role.isin(MENTEE_ROLES) & mentee_band

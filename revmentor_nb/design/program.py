@@ -15,7 +15,6 @@ import pandas as pd
 import yaml
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -25,11 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from revmentor_nb.design.readiness import ANSWERS, QUESTION_IDS
 from revmentor_nb.errors import InputError, ProblemLog
-from revmentor_nb.matching.config import MatchSettings
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+from revmentor_nb.matching.config import MatchSettings, StrictModel
 
 
 def _broken(problems: list[dict[str, Any]]) -> PydanticCustomError:
@@ -113,7 +108,7 @@ def _clean_names(items: list[str]) -> list[str]:
     return out
 
 
-class Objective(_Strict):
+class Objective(StrictModel):
     """What the programme is for and how success is judged (a preset fills what is left blank)."""
 
     preset: ObjectivePreset = "digital_skills"
@@ -151,7 +146,7 @@ def apply_preset(design: "ProgramDesign", preset: str) -> "ProgramDesign":
 # --------------------------------------------------------------------------- details
 
 
-class GradeBand(_Strict):
+class GradeBand(StrictModel):
     """Eligible grades, inclusive; a blank end is open (the most junior / the most senior grade)."""
 
     lowest: str | int | None = None
@@ -177,7 +172,7 @@ class GradeBand(_Strict):
         return f"{self.lowest} to {self.highest}"
 
 
-class Eligibility(_Strict):
+class Eligibility(StrictModel):
     """Who may take part: grade bands per side, departments and sites (empty = all), and how people are selected."""
 
     mentors: GradeBand = Field(default_factory=GradeBand)
@@ -189,7 +184,7 @@ class Eligibility(_Strict):
     _names = field_validator("departments", "sites")(_clean_names)
 
 
-class Schedule(_Strict):
+class Schedule(StrictModel):
     """When the programme runs and how often pairs meet (give ``length_months``, or an ``end`` date)."""
 
     start_date: date = date(2026, 3, 2)
@@ -244,7 +239,7 @@ SignupRoute = Literal["online form", "line manager nomination", "HR invitation",
 Monitoring = Literal["meeting log", "check-in surveys", "programme lead check-ins", "midpoint review"]
 
 
-class Delivery(_Strict):
+class Delivery(StrictModel):
     """How the programme runs: sign-up route, formality, expected commitment and how progress is watched."""
 
     signup_route: SignupRoute = "online form"
@@ -254,14 +249,14 @@ class Delivery(_Strict):
     monitoring: list[Monitoring] = Field(default_factory=lambda: ["meeting log", "check-in surveys", "midpoint review"])
 
 
-class Privacy(_Strict):
+class Privacy(StrictModel):
     """How reports protect people."""
 
     k: int = Field(5, ge=2, le=50, description="smallest group a report shows")
     names_in_reports: bool = False
 
 
-class MonitoringRules(_Strict):
+class MonitoringRules(StrictModel):
     """The monitor's at-risk rules: thresholds a programme edits in program.yaml (the monitor re-judges at once)."""
 
     gap_factor: float = Field(1.5, ge=1.0, le=5.0,
@@ -285,7 +280,7 @@ class MonitoringRules(_Strict):
 SURVEY_PLACEHOLDERS = ("id", "stage", "pair")
 
 
-class Smtp(_Strict):
+class Smtp(StrictModel):
     """The mail server ``revmentor send --send`` uses; the password comes from an environment variable, never a file."""
 
     host: str = Field("localhost", min_length=1)
@@ -299,7 +294,7 @@ class Smtp(_Strict):
     timeout_seconds: float = Field(30.0, gt=0, le=600)
 
 
-class Messages(_Strict):
+class Messages(StrictModel):
     """Introductions, nudges and check-in invitations: sender, team, calendar defaults and the survey link."""
 
     from_address: str | None = Field(None, description="sender, e.g. 'Mentoring team <mentoring@example.org>'")
@@ -371,7 +366,7 @@ class Messages(_Strict):
 Comparison = Literal["none", "eligible non-participants", "matched non-participants", "waiting list"]
 
 
-class EvaluationPlan(_Strict):
+class EvaluationPlan(StrictModel):
     """How impact is judged: instruments before and after, roster KPIs, comparison group, and pilot-size inputs.
 
     Empty instrument and KPI lists take the objective's measures and KPIs.
@@ -526,7 +521,7 @@ def _cross_problems(design: "ProgramDesign") -> list[dict[str, Any]]:
 INPUT_FORMATS = ("mentor-match",)
 
 
-class MentorMatchInput(_Strict):
+class MentorMatchInput(StrictModel):
     """Sign-ups given as mentor-match's two files (mentors and mentees), paths relative to the workspace."""
 
     format: Literal["mentor-match"] = "mentor-match"
@@ -569,7 +564,7 @@ def _input_problems(kind: str, value: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-class ProgramDesign(_Strict):
+class ProgramDesign(StrictModel):
     """The whole design of one programme (the content of program.yaml)."""
 
     name: str = "Reverse mentoring programme"

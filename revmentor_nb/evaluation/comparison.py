@@ -15,6 +15,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from revmentor_nb.design.eligibility import in_band
+
 RULES = ("matched non-participants", "eligible non-participants", "waiting list", "none")
 DAYS_PER_YEAR = 365.25
 
@@ -125,17 +127,6 @@ def balance(staff: pd.DataFrame, participants: Iterable[str], controls: Iterable
     return out
 
 
-def _in_band(staff: pd.DataFrame, band: tuple[int | None, int | None]) -> pd.Series:
-    lo, hi = band
-    rank = pd.to_numeric(staff["grade_rank"], errors="coerce")
-    ok = rank.notna()
-    if lo is not None:
-        ok &= rank >= lo
-    if hi is not None:
-        ok &= rank <= hi
-    return ok
-
-
 def comparison_group(rule: str, who: str, staff: pd.DataFrame, participants_ids: Iterable[str],
                      signed_up: Iterable[str], *, waiting: Iterable[str] = (),
                      band: tuple[int | None, int | None] = (None, None), caliper_years: float = 2.0,
@@ -162,7 +153,7 @@ def comparison_group(rule: str, who: str, staff: pd.DataFrame, participants_ids:
                                balance(staff, kept, controls) if kept else None)
     if rule == "eligible non-participants":
         pool = staff.loc[outsiders]
-        controls = tuple(pool.index[_in_band(pool, band)])
+        controls = tuple(pool.index[in_band(pd.to_numeric(pool["grade_rank"], errors="coerce"), *band)])
         text = f"every member of staff in the {who}' eligible grades who did not sign up (not matched)"
     else:  # waiting list
         controls = tuple(sorted(set(map(str, waiting)) & set(staff.index) - set(part)))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from revmentor_nb.errors import InputError, ProblemLog
+from revmentor_nb.errors import InputError, ProblemLog, quoted
 from revmentor_nb.io import parse as values
 from revmentor_nb.io import read as tables
 from revmentor_nb.io.contract import (
@@ -247,7 +247,7 @@ def _missing_fix(k: Kind, name: str, match: tables.HeaderMatch, unused: list[str
     closest = tables.closest_header(name, k, unused)
     if closest is not None:
         return f"add a '{name}' column (closest header found: '{closest}')"
-    found = ", ".join(f"'{_short(h, 30)}'" for h in unused[:6]) or "none"
+    found = ", ".join(f"'{quoted(h, 30)}'" for h in unused[:6]) or "none"
     more = f" and {len(unused) - 6} more" if len(unused) > 6 else ""
     return f"add a '{name}' column (other headers found: {found}{more})"
 
@@ -340,13 +340,8 @@ def _log_cells(ctx: _Check, column: str, cells: pd.Series, mask: pd.Series, prob
     if not mask.any():
         return
     for row, value in cells[mask.to_numpy()].items():
-        ctx.log.add(int(row), column, value, problem.format(value=_short(value)), fix)
+        ctx.log.add(int(row), column, value, problem.format(value=quoted(value)), fix)
 
-
-def _short(value: object, limit: int = 40) -> str:
-    """A cell as quoted in a sentence: long text cut with an ellipsis."""
-    text = "" if value is None else str(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _log_rows(ctx: _Check, mask: pd.Series, column: str, problems: pd.Series | str, fix: str) -> None:
@@ -372,7 +367,7 @@ def _check_unique_ids(ctx: _Check, column: str = "person_id") -> None:
     rows = pd.Series(ids.index, index=ids.index)
     first = rows[present].groupby(ids[present]).transform("min")
     problems = pd.Series(
-        [f"{column} '{_short(v)}' is repeated (first on row {r})" for v, r in zip(ids[repeated], first[repeated])],
+        [f"{column} '{quoted(v)}' is repeated (first on row {r})" for v, r in zip(ids[repeated], first[repeated])],
         index=ids.index[repeated],
     ).reindex(ids.index)
     _log_rows(ctx, repeated, column, problems,
@@ -395,7 +390,7 @@ def _check_managers(ctx: _Check) -> None:
     unknown = mid.notna() & ~mid.isin(_known_people(ctx))
     where = "the roster" if ctx.kind.name == "roster" else (
         "participants or the roster" if ctx.roster is not None else "participants (no roster was given)")
-    problems = "manager '" + mid.fillna("").map(_short) + f"' is not a person_id in {where}"
+    problems = "manager '" + mid.fillna("").map(quoted) + f"' is not a person_id in {where}"
     fix = ("correct the manager_id, leave it blank, or add the manager to the roster as their own row"
            if ctx.kind.name == "roster" else
            "correct the manager_id, leave it blank, or load the HR roster that lists this manager")
@@ -408,7 +403,7 @@ def _cycle_text(cycle: list[str]) -> str:
     shown = cycle + [cycle[0]]
     if len(shown) > MAX_CYCLE_SHOWN:
         shown = shown[:5] + ["..."] + shown[-5:]
-    return " → ".join(_short(s, 24) for s in shown) + (f" ({len(cycle)} people)" if len(cycle) > 2 else "")
+    return " → ".join(quoted(s, 24) for s in shown) + (f" ({len(cycle)} people)" if len(cycle) > 2 else "")
 
 
 def _check_cycles(ctx: _Check, pid: pd.Series, mid: pd.Series) -> None:
@@ -456,7 +451,7 @@ def _check_preferences(ctx: _Check) -> None:
     prefs = ctx.parsed["preferences"]
     unknown = prefs.map(lambda items: [p for p in items if p not in known])
     mask = unknown.map(len) > 0
-    problems = "preferences name people who did not sign up: " + unknown.map(lambda u: ", ".join(_short(p, 24) for p in u))
+    problems = "preferences name people who did not sign up: " + unknown.map(lambda u: ", ".join(quoted(p, 24) for p in u))
     _log_rows(ctx, mask, "preferences", problems,
               "use person_ids from the person_id column, separated by ; (best first)")
 
@@ -492,14 +487,14 @@ def _check_email_lists(ctx: _Check) -> None:
         parts = [p.strip() for p in str(cell).split(values.LIST_SEPARATOR) if p.strip()]
         bad = [p for p in parts if not values.is_email(p)]
         if bad:
-            ctx.log.add(int(row), "email", cell, f"'{_short(bad[0])}' is not a well-formed e-mail address",
+            ctx.log.add(int(row), "email", cell, f"'{quoted(bad[0])}' is not a well-formed e-mail address",
                         "use the form name@example.org; separate several addresses with ;")
         for part in parts:
             key = part.casefold()
             if part in bad:
                 continue
             if key in owner and owner[key][1] != pid:
-                ctx.log.add(int(row), "email", cell, f"e-mail '{_short(part)}' is also given for row {owner[key][0]}",
+                ctx.log.add(int(row), "email", cell, f"e-mail '{quoted(part)}' is also given for row {owner[key][0]}",
                             "give each address to one person only (an address identifies its roster person)")
             owner.setdefault(key, (int(row), pid))
 
@@ -543,7 +538,7 @@ def _check_known_ids(ctx: _Check) -> None:
             continue
         ids = ctx.parsed[column]
         unknown = ids.notna() & ~ids.isin(known)
-        _log_rows(ctx, unknown, column, f"{column} '" + ids.fillna("").map(_short) + "' is not in participants",
+        _log_rows(ctx, unknown, column, f"{column} '" + ids.fillna("").map(quoted) + "' is not in participants",
                   "correct the id, or add the person to the participants file")
 
 

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from revmentor_nb.errors import InputError, ProblemLog
+from revmentor_nb.errors import InputError, ProblemLog, quoted
 from revmentor_nb.io import parse as values
 from revmentor_nb.io import read as tables
 from revmentor_nb.io.contract import (
@@ -152,13 +152,8 @@ def split_characteristics(cell: object) -> list[str]:
 def _log_mask(log: ProblemLog, cells: pd.Series, mask: pd.Series, column: str, problem: str, fix: str) -> None:
     """One problem per cell where ``mask`` is True; ``{value}`` in ``problem`` is the cell."""
     for row, value in cells[mask.to_numpy(dtype=bool)].items():
-        log.add(int(row), column, value, problem.format(value=_short(value)), fix)
+        log.add(int(row), column, value, problem.format(value=quoted(value)), fix)
 
-
-def _short(value: object, limit: int = 40) -> str:
-    """A cell as quoted in a sentence: long text cut with an ellipsis."""
-    text = "" if value is None else str(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _missing_columns(kind: Kind, text: pd.DataFrame, match: tables.HeaderMatch, headers: list[str],
@@ -173,7 +168,7 @@ def _missing_columns(kind: Kind, text: pd.DataFrame, match: tables.HeaderMatch, 
             fix = f"rename one of {shown} to '{column}' (more than one could be it)"
         else:
             closest = tables.closest_header(column, kind, unused)
-            found = ", ".join(f"'{_short(h, 30)}'" for h in unused[:6]) or "none"
+            found = ", ".join(f"'{quoted(h, 30)}'" for h in unused[:6]) or "none"
             fix = (f"add a '{column}' column (closest header found: '{closest}')" if closest is not None
                    else f"add a '{column}' column (other headers found: {found})")
         log.add(None, column, "", f"required column '{column}' is missing", fix)
@@ -216,7 +211,7 @@ def _check_rows(text: pd.DataFrame, side: Side, log: ProblemLog, order: Sequence
             first_row = pd.Series(key.index, index=key.index)[key.notna()].groupby(key[key.notna()]).transform("min")
             for row in key.index[repeated.to_numpy(dtype=bool)]:
                 log.add(int(row), EMAIL_ADDRESS, email[row],
-                        f"e-mail '{_short(email[row])}' is repeated (first on row {int(first_row[row])}; "
+                        f"e-mail '{quoted(email[row])}' is repeated (first on row {int(first_row[row])}; "
                         "e-mails compare ignoring case)",
                         "keep one row per person in this file: delete or merge this row, or correct the address")
         out["key"] = key.where(~repeated, None)
@@ -308,7 +303,7 @@ def _check_either(mentors: _Half, mentees: _Half, log: ProblemLog) -> dict[str, 
             mine, theirs = mentees.rows.at[row, what], mentors.rows.at[m_row, what]
             if mine and theirs and _norm(mine) != _norm(theirs):
                 log.add(int(row), column, mine,
-                        f"this person is also in {mentors.file} (row {m_row}) with {what} '{_short(theirs)}'",
+                        f"this person is also in {mentors.file} (row {m_row}) with {what} '{quoted(theirs)}'",
                         f"make the two sign-ups give the same {what} (one person has one {what})")
     return both
 

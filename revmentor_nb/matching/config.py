@@ -22,14 +22,16 @@ MAX_WEIGHT = 1000.0
 Direction = Literal["mentee_senior", "mentor_senior"]
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
+    """A settings model that refuses unknown keys and checks values on assignment (program.yaml sections)."""
+
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
 # --------------------------------------------------------------------------- rule/term specs
 
 
-class RuleSpec(_Strict):
+class RuleSpec(StrictModel):
     """One hard rule as data: a row of the rule table.
 
     kinds: ``different``/``same`` (a column must differ / match), ``gap`` (mentee minus
@@ -68,7 +70,7 @@ class RuleSpec(_Strict):
         return self
 
 
-class TermSpec(_Strict):
+class TermSpec(StrictModel):
     """One score term as data: ``weight`` times a component.
 
     kinds: ``coverage`` (share of the learner's list covered by the giver's, the learner's
@@ -119,7 +121,7 @@ class TermSpec(_Strict):
 # --------------------------------------------------------------------------- friendly switches
 
 
-class GradeGap(_Strict):
+class GradeGap(StrictModel):
     """Grade gap rule: mentee's grade_rank minus mentor's is within [min, max] (reverse mentoring).
 
     ``direction: mentor_senior`` declares a traditional scheme (mentor minus mentee instead).
@@ -137,7 +139,7 @@ class GradeGap(_Strict):
         return self
 
 
-class MatchRules(_Strict):
+class MatchRules(StrictModel):
     """Hard rules, each switchable; a pair breaking any enabled rule is never a candidate."""
 
     consent: bool = Field(True, description="only people who consented are matched")
@@ -185,7 +187,7 @@ class MatchRules(_Strict):
         return out
 
 
-class MatchWeights(_Strict):
+class MatchWeights(StrictModel):
     """Weights of the score terms; each component is in [0, 1] and the score is their weighted sum."""
 
     topic_coverage: float = Field(1.0, ge=0, le=MAX_WEIGHT, description="share of the mentee's wanted topics the mentor offers")
@@ -216,7 +218,7 @@ class MatchWeights(_Strict):
         return out
 
 
-class FairnessSettings(_Strict):
+class FairnessSettings(StrictModel):
     """Side constraints: every group of at least ``min_group`` people keeps a fair share.
 
     Floors are set against the unconstrained best match (reference rate r*, mean fit f*):
@@ -233,7 +235,7 @@ class FairnessSettings(_Strict):
     penalty: float = Field(10.0, gt=0, le=1e6)
 
 
-class MixCap(_Strict):
+class MixCap(StrictModel):
     """A mix constraint: no value of ``column`` on ``side`` takes more than ``max_share`` of all pairs."""
 
     column: str = "department"
@@ -241,7 +243,7 @@ class MixCap(_Strict):
     max_share: float = Field(0.25, gt=0, le=1)
 
 
-class SolverSettings(_Strict):
+class SolverSettings(StrictModel):
     """How the optimum is reached (never what it is)."""
 
     pool: int = Field(2, ge=1, le=50, description="initial candidates per mentee in the LP (widened by the certificate)")
@@ -255,7 +257,7 @@ class SolverSettings(_Strict):
                             "a path where the model allows it")
 
 
-class MatchSettings(_Strict):
+class MatchSettings(StrictModel):
     """The matching section of program.yaml (``preset: NAME`` starts from a published rule set)."""
 
     preset: str | None = Field(None, description="start from a published rule set (see matching.presets)")
