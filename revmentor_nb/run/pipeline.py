@@ -246,7 +246,10 @@ def _run_one(ws: Workspace, stage: str, run_dir: Path, run_id: str, parameters: 
     tmp.replace(latest)
     # write-ahead: the match this stage stored is accepted only now, its report written (a failed or
     # killed stage leaves the previously accepted match accepted)
-    ws.accept_pending_match(pending_note(run_id))
+    if ws.accept_pending_match(pending_note(run_id)) and (ws.root / "exports").is_dir():
+        from revmentor_nb.review.handover import write_index
+
+        write_index(ws)  # exports/CURRENT now names the hand-over of the run just accepted
     return StageOutcome(stage, executed, latest, seconds)
 
 
