@@ -271,11 +271,16 @@ def check_after(root: Path, before: Snapshot, run: Run, expected_current: dict[s
                 problems.append(f"new report {rel} is incomplete")
     runs = set(after.match_runs)
     for folder in (root / "exports").iterdir() if (root / "exports").exists() else ():
-        if folder.name.startswith("."):
-            continue  # a folder being built, never read
+        if folder.name.startswith(".") or not folder.is_dir():
+            continue  # a folder being built (never read), or index.html / CURRENT (checked below)
         missing = [f for f in ("pairs.csv", "pairs.xlsx", "unmatched.csv", "index.md") if not (folder / f).exists()]
         if missing or folder.name not in runs:
             problems.append(f"exports/{folder.name} is incomplete ({missing}) or of no stored run")
+    pointer = root / "exports" / "CURRENT"
+    if pointer.exists():  # CURRENT names a whole hand-over of a stored run, never a half-written one
+        named = pointer.read_text(encoding="utf-8", errors="replace").strip()
+        if not (root / "exports" / named / "index.md").exists() or named not in runs:
+            problems.append(f"exports/CURRENT names {named!r}, which is not a complete hand-over of a stored run")
     for rel, digest in after.files.items():  # kept copies are named by their content hash
         name = Path(rel).name
         if rel.startswith("imports/") and not name.startswith(".") and Path(name).stem != digest:

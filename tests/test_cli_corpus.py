@@ -194,7 +194,9 @@ def build_corpus(base: Path) -> list[Case]:
         cases.append(Case(f"validate {kind} --workspace", ["validate", kind, str(good), "--workspace", str(ws)],
                           (0, 1), watch=[str(ws)]))
     managed = files / "managed.csv"
-    managed.write_text(_good("participants").replace("AI,,yes,", "AI,,yes,R9"))
+    # with a location column: the workspace's default design has the location rule on, which needs one
+    managed.write_text("\n".join(line + (",location" if i == 0 else ",London") for i, line in enumerate(
+        _good("participants").replace("AI,,yes,", "AI,,yes,R9").splitlines())) + "\n")
     cases += [Case("validate a manager only the roster knows", ["validate", "participants", str(managed)], (1,),
                    needs="R9"),
               Case("validate a manager only the roster knows --workspace",
