@@ -85,17 +85,22 @@ def dose_response(change: pd.Series, held: pd.Series, level: float = LEVEL) -> D
         return DoseResponse(n)
     x, y = data["meetings"].to_numpy(dtype=float), data["change"].to_numpy(dtype=float)
     ranked = on_grid(y)  # equal changes must tie (see precision.py)
-    if np.all(ranked == ranked[0]):  # everyone changed by the same amount: a flat line, no test possible
-        y = np.full(n, float(y.mean()))
-    fit = sm.OLS(y, sm.add_constant(x)).fit()
-    with np.errstate(divide="ignore", invalid="ignore"):  # a flat line has no p or R^2: NaN, not a warning
-        ci = fit.conf_int(alpha=1 - level)
-        slope_p, r2 = float(fit.pvalues[1]), float(fit.rsquared)
-    rho = stats.spearmanr(x, ranked) if np.any(ranked != ranked[0]) else None
     grid = np.linspace(x.min(), x.max(), 25)
-    pred = fit.get_prediction(sm.add_constant(grid, has_constant="add")).summary_frame(alpha=1 - level)
-    line = pd.DataFrame({"meetings": grid, "fit": pred["mean"].to_numpy(), "low": pred["mean_ci_lower"].to_numpy(),
-                         "high": pred["mean_ci_upper"].to_numpy()})
+    flat = bool(np.all(ranked == ranked[0]))
+    if flat:  # everyone changed by the same amount: a flat line exactly (no float slope of 1e-16), no test possible
+        level_y = float(y.mean())
+        params, se, ci, slope_p, r2 = (0.0, level_y), 0.0, np.array([[level_y] * 2, [0.0, 0.0]]), np.nan, np.nan
+        line = pd.DataFrame({"meetings": grid, "fit": level_y, "low": level_y, "high": level_y})
+    else:
+        fit = sm.OLS(y, sm.add_constant(x)).fit()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ci = fit.conf_int(alpha=1 - level)
+            slope_p, r2 = float(fit.pvalues[1]), float(fit.rsquared)
+        params, se = (float(fit.params[1]), float(fit.params[0])), float(fit.bse[1])
+        pred = fit.get_prediction(sm.add_constant(grid, has_constant="add")).summary_frame(alpha=1 - level)
+        line = pd.DataFrame({"meetings": grid, "fit": pred["mean"].to_numpy(), "low": pred["mean_ci_lower"].to_numpy(),
+                             "high": pred["mean_ci_upper"].to_numpy()})
+    rho = None if flat else stats.spearmanr(x, ranked)
     data["band"] = meeting_bins(data["meetings"])
     rows = []
     for band, grp in data.groupby("band", sort=False):
@@ -106,7 +111,7 @@ def dose_response(change: pd.Series, held: pd.Series, level: float = LEVEL) -> D
         rows.append({"meetings": band, "order": float(grp["meetings"].min()), "n": len(v), "mean_change": v.mean(),
                      "low": float(low), "high": float(high)})
     bins = pd.DataFrame(rows).sort_values("order").drop(columns="order").reset_index(drop=True)
-    return DoseResponse(n, float(fit.params[1]), float(fit.params[0]), float(fit.bse[1]), float(ci[1, 0]),
+    return DoseResponse(n, params[0], params[1], se, float(ci[1, 0]),
                         float(ci[1, 1]), slope_p, r2,
                         np.nan if rho is None else float(rho.statistic), np.nan if rho is None else float(rho.pvalue),
                         bins, line)
