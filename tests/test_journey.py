@@ -87,6 +87,7 @@ def test_a_traditional_scheme_from_form_export_to_reviewed_hand_over(tmp_path, c
     _find(wizard.mapping_box, "rm-const-pick").value = "capacity"  # every mentor of this file takes two
     _find(wizard.mapping_box, "rm-const-value").value = "2"
     _find(wizard.mapping_box, "rm-const-add").click()
+    assert "capacity</b> = 2 for every row of signups-mentors.csv" in wizard.status.value  # said, not silent
     assert wizard.slots[0].spec.constants == {"consent": "yes", "capacity": "2"} and students.spec.role == "mentee"
     assert wizard.check().empty
     wizard.import_all()

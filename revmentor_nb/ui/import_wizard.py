@@ -265,15 +265,15 @@ class ImportWizard(w.VBox):
     def switch_off(self, column: str) -> None:
         """Switch off every rule of the design that needs ``column`` (saved in program.yaml, audited)."""
         self.ws.save_design(switch_off(self.ws.design, column), who=self.who)
-        self._say(f"Switched off what needed <b>{html.escape(column)}</b>; program.yaml saved.")
         self._show_mapping()
+        self._say(f"Switched off what needed <b>{html.escape(column)}</b>; program.yaml saved.")
         self._invalidate()
 
     def save_grade_order(self, order: list[str]) -> None:
         """Save the grade order (most junior first) in program.yaml, audited."""
         self.ws.save_design(with_grade_order(self.ws.design, order), who=self.who)
-        self._say(f"Saved the grade order ({html.escape(' < '.join(order))}) in program.yaml.")
         self._show_mapping()
+        self._say(f"Saved the grade order ({html.escape(' < '.join(order))}) in program.yaml.")
         self._invalidate()
 
     def set_mapping(self, index: int, header: str, column: str | None) -> None:
@@ -300,10 +300,14 @@ class ImportWizard(w.VBox):
         self._invalidate()
 
     def _set_constant(self, slot: Slot, column: str, value: str) -> None:
+        name, column_html = html.escape(slot.path.name), html.escape(column)
         if str(value).strip():
             slot.spec.constants[column] = str(value).strip()
+            said = f"<b>{column_html}</b> = {html.escape(str(value).strip())} for every row of {name}."
         else:
             slot.spec.constants.pop(column, None)
+            said = f"<b>{column_html}</b> is no longer set for every row of {name}."
+        self.status.value = said + " Check again before importing."  # seen at once; the problem list stays
         self._invalidate()
 
     def _set_id_from(self, slot: Slot, column: str) -> None:

@@ -29,9 +29,17 @@ WIZ = ".rm-import-wizard"
 
 
 def _wait_text(page, selector: str, text: str, timeout: float = 30_000) -> None:
-    page.wait_for_function(
-        "([sel, text]) => [...document.querySelectorAll(sel)].some(e => e.textContent.includes(text))",
-        arg=[selector, text], timeout=timeout)
+    """Wait for ``text`` in ``selector``; on a timeout, fail with what the page showed there instead."""
+    try:
+        page.wait_for_function(
+            "([sel, text]) => [...document.querySelectorAll(sel)].some(e => e.textContent.includes(text))",
+            arg=[selector, text], timeout=timeout)
+    except Exception as error:  # noqa: BLE001 - re-raised with the page's own words
+        shown = page.evaluate("sel => [...document.querySelectorAll(sel)].map(e => e.textContent).join(' | ')", selector)
+        problems = page.evaluate(f"() => [...document.querySelectorAll('{WIZ} .rm-wiz-problems')]"
+                                 ".map(e => e.innerText).join(' | ')")
+        raise AssertionError(f"waited {timeout / 1000:.0f} s for {text!r} in {selector}; it showed: {shown!r}; "
+                             f"problems: {problems[:2000]!r}") from error
 
 
 def _run_all(page) -> None:
@@ -92,13 +100,16 @@ def test_a_traditional_scheme_in_jupyterlab_from_form_export_to_hand_over(lab, p
         page.locator(f"{WIZ} .rm-off-{column}").first.click()
         _wait_text(page, f"{WIZ} .rm-wiz-status", f"Switched off what needed {column}")
     _type(page, f"{WIZ} .rm-const-consent input", "yes")  # the students' file (the last added)
+    _wait_text(page, f"{WIZ} .rm-wiz-status", "consent = yes for every row of signups-students.csv")
     page.locator(f"{WIZ} .rm-wiz-pick select").select_option(index=0)
     page.wait_for_function(f"() => document.querySelector('{WIZ} .rm-mapping, {WIZ} .rm-wiz-mapping')"
                            ".textContent.includes('Affiliation')")
     _type(page, f"{WIZ} .rm-const-consent input", "yes")
+    _wait_text(page, f"{WIZ} .rm-wiz-status", "consent = yes for every row of signups-mentors.csv")
     page.locator(f"{WIZ} .rm-const-pick select").select_option("capacity")
     _type(page, f"{WIZ} .rm-const-value input", "2")
     page.locator(f"{WIZ} .rm-const-add").click()
+    _wait_text(page, f"{WIZ} .rm-wiz-status", "capacity = 2 for every row of signups-mentors.csv")
     page.wait_for_selector(f"{WIZ} .rm-const-capacity input")
     page.locator(f"{WIZ} .rm-wiz-check").click()
     _wait_text(page, f"{WIZ} .rm-wiz-status", "Clean.")
