@@ -13,11 +13,10 @@ AS_OF = "2026-03-20"
 
 
 def _press(button) -> None:  # noqa: ANN001
-    """Press a widget button. Since the notebooks gained wide outputs, Playwright's pointer click finds the panel
-    "outside of the viewport" at 1,024 px in JupyterLab's scroller; the button's own click event is what the
-    widget listens to, so the test dispatches it (the send logic, the question and the SMTP delivery are real)."""
+    """Press a widget button with the mouse, as a person does (it once failed: an empty chart above the panel
+    was 1.8e308 px tall, so the panel sat "outside of the viewport")."""
     button.scroll_into_view_if_needed()
-    button.dispatch_event("click")
+    button.click()
 
 
 def test_send_asks_first_then_delivers_the_introductions(lab, page, notebook_in_lab, run_all_cells, artifacts):
@@ -32,6 +31,9 @@ def test_send_asks_first_then_delivers_the_introductions(lab, page, notebook_in_
             errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
             raise AssertionError("; ".join(errors.all_inner_texts())[-3000:]) from None
         assert "Preview of one intros message" in page.locator(".rm-message-preview").inner_text()
+        tallest = page.evaluate("() => Math.max(...[...document.querySelectorAll('.jp-OutputArea-output')]"
+                                ".map(e => e.getBoundingClientRect().height))")
+        assert tallest < 5_000, f"an output {tallest:.0f} px tall"  # no endless chart pushing the panel away
         _press(panel.locator("button", has_text="Send…"))
         question = panel.get_by_text(re.compile(r"Send 3 intros to 5 people"))
         question.wait_for(timeout=30_000)

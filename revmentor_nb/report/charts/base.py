@@ -6,8 +6,11 @@ second channel (a shape per status), so no reader depends on telling red from gr
 """
 from __future__ import annotations
 
+import functools
 import html
+from collections.abc import Callable
 from datetime import date
+from typing import Any, TypeVar
 
 import altair as alt
 import pandas as pd
@@ -17,6 +20,57 @@ WIDTH = 520
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000", "#999999"]
 GOOD, WATCH, BAD, GREY, OTHER = "#009E73", "#E69F00", "#D55E00", "#999999", "#0072B2"
 SHAPES = {"good": "circle", "watch": "triangle-up", "bad": "cross", "grey": "square", "other": "diamond"}
+Make = TypeVar("Make", bound=Callable[..., Any])
+
+
+def nothing_to_draw(title: str, why: str) -> alt.Chart:
+    """A one-line chart that says why there is nothing to draw, at a fixed small size."""
+    return alt.Chart(pd.DataFrame({"why": [why]})).mark_text(align="left", baseline="middle", fontSize=13,
+                                                                 color="#444").encode(
+        x=alt.value(0), y=alt.value(20), text="why:N").properties(width=WIDTH, height=40, title=title or "",
+                                                                  description=why)
+
+
+def _rows_in(spec: Any) -> list[int]:
+    """The number of rows of every data set in a Vega-Lite spec (named datasets and inline values)."""
+    found: list[int] = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "datasets" and isinstance(value, dict):
+                found += [len(rows) for rows in value.values() if isinstance(rows, list)]
+            elif key == "values" and isinstance(value, list):
+                found.append(len(value))
+            else:
+                found += _rows_in(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            found += _rows_in(item)
+    return found
+
+
+def _title(spec: dict[str, Any]) -> str:
+    title = spec.get("title", "")
+    return str(title.get("text", "")) if isinstance(title, dict) else str(title)
+
+
+def says_when_empty(why: str) -> Callable[[Make], Make]:
+    """Decorate a chart function: with no rows to draw, it returns ``nothing_to_draw`` with ``why``.
+
+    An empty chart is at best bare axes; at worst Vega sizes it without bound (an empty colour scale with a
+    bottom legend gives an SVG 1.8e308 px tall, which left 03_monitor scrolled into blank space), so every
+    chart of the package goes through this.
+    """
+    def wrap(make: Make) -> Make:
+        @functools.wraps(make)
+        def chart(*args: Any, **kwargs: Any) -> Any:
+            made = make(*args, **kwargs)
+            spec = made.to_dict(validate=False)
+            rows = _rows_in(spec)
+            return nothing_to_draw(_title(spec), why) if rows and not any(rows) else made
+
+        chart.says_when_empty = why  # type: ignore[attr-defined]
+        return chart  # type: ignore[return-value]
+    return wrap
 
 
 def status_scales(domain: list[str], kinds: list[str]) -> tuple[alt.Scale, alt.Scale]:
@@ -31,6 +85,7 @@ def date_order(plan: pd.DataFrame, label: str = "stage", start: str = "start") -
     return list(dict.fromkeys(plan.sort_values(start, kind="stable")[label].astype(str)))
 
 
+@says_when_empty('No stages to draw: the plan is empty.')
 def timeline(plan: pd.DataFrame, today: date | None = None) -> alt.Chart:
     """The communication plan as a Gantt chart, stages in date order, today marked when given."""
     order = date_order(plan)
@@ -48,6 +103,7 @@ def timeline(plan: pd.DataFrame, today: date | None = None) -> alt.Chart:
     return (bars + rule).properties(description=bars.description)
 
 
+@says_when_empty('Nothing to count yet.')
 def counts(table: pd.DataFrame, category: str, value: str, title: str, description: str | None = None) -> alt.Chart:
     """A horizontal bar per category (e.g. unmatched reasons, pair statuses), longest first."""
     return alt.Chart(table).mark_bar(color=OTHER).encode(

@@ -4,9 +4,18 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from revmentor_nb.report.charts.base import BAD, GOOD, OKABE_ITO, WIDTH, status_scales, timeline  # noqa: F401
+from revmentor_nb.report.charts.base import (  # noqa: F401
+    BAD,
+    GOOD,
+    OKABE_ITO,
+    WIDTH,
+    says_when_empty,
+    status_scales,
+    timeline,
+)
 
 
+@says_when_empty('No sign-ups to compare yet.')
 def supply_demand(table: pd.DataFrame) -> alt.Chart:
     """Places offered vs first choices wanted, by topic."""
     long = table.melt(id_vars="topic", value_vars=["places", "first_choice", "mentees"], var_name="measure", value_name="people")
@@ -22,6 +31,7 @@ def supply_demand(table: pd.DataFrame) -> alt.Chart:
 MEASURES = {"mentor_places": "mentor places", "mentees": "eligible mentees", "not_eligible": "signed up, not eligible"}
 
 
+@says_when_empty('No grades to draw yet: no sign-ups, or every group is under the privacy threshold.')
 def grade_bands(table: pd.DataFrame, k: int | None = None) -> alt.LayerChart:
     """Per grade (junior first): eligible mentor places, eligible mentees and sign-ups left out by the bands.
 
@@ -53,6 +63,7 @@ def grade_bands(table: pd.DataFrame, k: int | None = None) -> alt.LayerChart:
                     "and the sign-ups left out by the bands, with a label where a count is hidden for privacy.")
 
 
+@says_when_empty('No power curve to draw.')
 def pilot_power(curve: pd.DataFrame, effect_size: float, needed: int, available: int | None = None) -> alt.Chart:
     """Pairs to recruit against the expected effect; the design's choice marked, the pairs available as a line."""
     line = alt.Chart(curve).mark_line(point=True).encode(
@@ -77,6 +88,7 @@ def pilot_power(curve: pd.DataFrame, effect_size: float, needed: int, available:
 READINESS = ["ok", "to improve", "blocker"]
 
 
+@says_when_empty('No readiness answers yet.')
 def readiness(items: pd.DataFrame) -> alt.LayerChart:
     """The readiness answers, one bar per question, by status: colour-blind-safe colours and a shape per status."""
     data = items.assign(points=items["answer"].map({"yes": 2, "partly": 1, "no": 0, "unknown": 0}).astype(float) + 0.15)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from revmentor_nb.report.charts.base import OKABE_ITO, WIDTH, timeline  # noqa: F401
+from revmentor_nb.report.charts.base import OKABE_ITO, WIDTH, says_when_empty, timeline  # noqa: F401
 
 
 def _span(*columns: pd.Series, pad: float = 0.08, include: float | None = None) -> list[float]:
@@ -19,6 +19,7 @@ def _span(*columns: pd.Series, pad: float = 0.08, include: float | None = None) 
     return [lo - margin, hi + margin]
 
 
+@says_when_empty('No before and after scores yet (or every group is under the privacy threshold).')
 def before_after(means: pd.DataFrame) -> alt.Chart:
     """Mean score before and after, per instrument."""
     return alt.Chart(means).mark_bar().encode(
@@ -29,6 +30,7 @@ def before_after(means: pd.DataFrame) -> alt.Chart:
                  description="Bars of the mean score before and after the programme, one panel per instrument.")
 
 
+@says_when_empty('No changes to estimate yet: no one has both a before and an after score.')
 def change_estimates(table: pd.DataFrame) -> alt.Chart:
     """Mean change before -> after with its 95% CI, one row per measure and group (suppressed rows left out)."""
     data = table.dropna(subset=["mean_change", "change_low", "change_high"]).assign(
@@ -48,6 +50,7 @@ def change_estimates(table: pd.DataFrame) -> alt.Chart:
                     "95% confidence interval and a dashed line at no change.")
 
 
+@says_when_empty('No before and after scores yet for this measure.')
 def measure_before_after(means: pd.DataFrame, title: str) -> alt.Chart:
     """One measure's mean before and after with 95% CIs, one colour per group (aggregate means only)."""
     data = means.dropna(subset=["mean"])
@@ -66,6 +69,7 @@ def measure_before_after(means: pd.DataFrame, title: str) -> alt.Chart:
                                                 "its 95% confidence interval as a vertical line.")
 
 
+@says_when_empty('No retention data to draw yet.')
 def retention_curves(curves: pd.DataFrame) -> alt.Chart:
     """Kaplan-Meier retention by month since the start, participants vs comparison, 95% CI band, one panel per side."""
     data = curves.assign(pct=curves["survival"] * 100, low_pct=curves["low"].fillna(curves["survival"]) * 100,
@@ -86,6 +90,7 @@ def retention_curves(curves: pd.DataFrame) -> alt.Chart:
                     "against their comparison group with 95% confidence bands, one panel per side.")
 
 
+@says_when_empty('No one has both meetings and a change in this measure yet.')
 def dose_response(bins: pd.DataFrame, line: pd.DataFrame, title: str) -> alt.Chart:
     """Mean change by meetings held (bands, 95% CI) with the fitted line and its 95% CI band."""
     order = list(bins["meetings"])
@@ -105,6 +110,7 @@ def dose_response(bins: pd.DataFrame, line: pd.DataFrame, title: str) -> alt.Cha
                                  "intervals; right: the fitted change per meeting with its 95% confidence band.")
 
 
+@says_when_empty('No outcome rates yet (or every group is under the privacy threshold).')
 def kpi_rates(kpis: pd.DataFrame) -> alt.Chart:
     """Each KPI's rate for participants and their comparison group (suppressed or unobservable rows left out)."""
     rows = kpis.dropna(subset=["rate"]).assign(kpi_label=lambda f: f["measure"] + " " + f["months"].astype(str) + "m · "

@@ -4,11 +4,18 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from revmentor_nb.report.charts.base import BAD, OKABE_ITO, WIDTH, timeline  # noqa: F401
+from revmentor_nb.report.charts.base import (  # noqa: F401
+    BAD,
+    OKABE_ITO,
+    WIDTH,
+    says_when_empty,
+    timeline,
+)
 
 MIN_POINTS = 5  # distinct solutions a trade-off curve should show, or say why it cannot
 
 
+@says_when_empty('No pairs to draw: the match made none.')
 def score_distribution(pairs: pd.DataFrame) -> alt.Chart:
     """How good the matches are: the distribution of pair scores."""
     return alt.Chart(pairs).mark_bar().encode(
@@ -17,6 +24,7 @@ def score_distribution(pairs: pd.DataFrame) -> alt.Chart:
                  description="A histogram of the pairs' scores: how many pairs fall in each band of score.")
 
 
+@says_when_empty('No groups to compare: none large enough to show (privacy threshold), or no pairs.')
 def fairness(audit_long: pd.DataFrame, metric: str = "match_rate") -> alt.Chart:
     """One metric (match rate or mean fit) by group and role, one panel per dimension; suppressed groups left out."""
     data = audit_long[(audit_long["metric"] == metric) & ~audit_long["suppressed"].astype(bool)].dropna(subset=["value"])
@@ -32,6 +40,7 @@ def fairness(audit_long: pd.DataFrame, metric: str = "match_rate") -> alt.Chart:
                  ).resolve_scale(y="independent")
 
 
+@says_when_empty('No trade-off curve: no feasible points.')
 def tradeoff_curve(curve: pd.DataFrame, current: float | None = None) -> alt.LayerChart:
     """Most pairs vs best fit: pairs matched against mean fit across the most-pairs setting, this run's setting marked.
 
@@ -68,6 +77,7 @@ def tradeoff_curve(curve: pd.DataFrame, current: float | None = None) -> alt.Lay
                     "the most-pairs setting, with this run's setting circled.")
 
 
+@says_when_empty('Nobody was left unmatched.')
 def unmatched_reasons(unmatched: pd.DataFrame) -> alt.Chart:
     """Unmatched people by cause, split by the side they signed up for."""
     table = unmatched.groupby(["cause", "role"]).size().reset_index(name="people") if len(unmatched) else \
@@ -82,6 +92,7 @@ def unmatched_reasons(unmatched: pd.DataFrame) -> alt.Chart:
                              "signed up for, most common reason first.")
 
 
+@says_when_empty('No groups to audit: none large enough to show (privacy threshold), or no pairs.')
 def fairness_audit(audit_long: pd.DataFrame) -> alt.Chart:
     """The fairness audit on one screen: match rate and mean fit by group and role; groups under k are not drawn."""
     shown = audit_long[~audit_long["suppressed"].astype(bool)].dropna(subset=["value"])

@@ -6,9 +6,17 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from revmentor_nb.report.charts.base import BAD, WIDTH, date_order, status_scales, timeline  # noqa: F401
+from revmentor_nb.report.charts.base import (
+    BAD,
+    WIDTH,
+    date_order,
+    says_when_empty,
+    status_scales,
+    timeline,
+)
 
 
+@says_when_empty('No meetings logged yet.')
 def meetings_over_time(by_month: pd.DataFrame, expected_per_month: float) -> alt.Chart:
     """Meetings held per month against what the cadence expects."""
     bars = alt.Chart(by_month).mark_bar().encode(x=alt.X("month:T", timeUnit="yearmonth", title=None),
@@ -33,6 +41,7 @@ def _status_shape(title: str | None = "status") -> alt.Shape:
     return alt.Shape("status:N", title=title, scale=_SHAPE, legend=alt.Legend(orient="bottom"))
 
 
+@says_when_empty('No pairs running yet.')
 def pair_meetings(spans: pd.DataFrame, meetings: pd.DataFrame, cadence_days: int) -> alt.LayerChart:
     """One row per pair: its meetings (ticks) from its own start against the cadence (dashed), coloured by status.
 
@@ -66,6 +75,7 @@ def pair_meetings(spans: pd.DataFrame, meetings: pd.DataFrame, cadence_days: int
                     "interval, rows grouped by status with a colour and a shape per status.")
 
 
+@says_when_empty('No statuses to draw yet.')
 def status_over_time(long: pd.DataFrame) -> alt.Chart:
     """Pairs in each status at each date (stacked), to see whether the programme is holding up."""
     area = alt.Chart(long).mark_area(interpolate="step-after").encode(
@@ -86,6 +96,7 @@ def status_over_time(long: pd.DataFrame) -> alt.Chart:
                     "per status, to show whether the programme is holding up.")
 
 
+@says_when_empty('No check-in satisfaction to show yet: no rated answers, or every group is under the privacy threshold.')
 def satisfaction_by_stage(summary: pd.DataFrame) -> alt.Chart:
     """Mean check-in satisfaction (1-5) by stage and side; groups under k are left out (suppressed, not drawn)."""
     order = ["kickoff", "pulse", "midpoint", "final"]
@@ -104,6 +115,7 @@ def satisfaction_by_stage(summary: pd.DataFrame) -> alt.Chart:
                              "mentees side by side; groups under the privacy threshold are not drawn.")
 
 
+@says_when_empty('No stages to draw: the plan is empty.')
 def programme_timeline(plan: pd.DataFrame, checkins: pd.DataFrame, today: date) -> alt.LayerChart:
     """The communication plan with the check-ins' send dates (diamonds) and today (red line, labelled)."""
     bars = timeline(plan)
