@@ -43,6 +43,8 @@ class Chart:
     marks: list[dict[str, str]]
     description: str = ""  # the SVG's <desc> (the Vega-Lite description)
     alt: str = ""  # the image's alternative text in the report
+    width: float = 0.0  # the SVG's own size in px, as drawn
+    height: float = 0.0
 
 
 @dataclass
@@ -85,7 +87,10 @@ def read_chart(svg: str) -> Chart:
     marks = [r for r in (_aria_record(a) for a in re.findall(r'aria-label="([^"]*)"', svg)) if r]
     titles = re.findall(r"aria-label=\"Title text '([^']*)'\"", svg)
     desc = re.search(r"<desc>([^<]*)</desc>", svg)
-    return Chart(html.unescape(titles[-1]) if titles else "", texts, marks, html.unescape(desc.group(1)) if desc else "")
+    size = re.search(r'<svg[^>]*?\swidth="([^"]+)"\s+height="([^"]+)"', svg)
+    width, height = (float(size.group(1)), float(size.group(2))) if size else (0.0, 0.0)
+    return Chart(html.unescape(titles[-1]) if titles else "", texts, marks, html.unescape(desc.group(1)) if desc else "",
+                 width=width, height=height)
 
 
 def _alignment(attrs: dict[str, str | None]) -> str:

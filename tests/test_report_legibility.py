@@ -116,6 +116,14 @@ def test_every_chart_has_a_one_sentence_description(reports):
     assert total >= 12, f"only {total} charts found in the four reports"
 
 
+def test_every_chart_fits_a_notebook_at_1024_px(reports):
+    """At 1,024 px with JupyterLab's file browser open a notebook's output is about 590 px wide: a wider chart
+    is cut at the right edge (the readiness chart was 745 px, the unmatched reasons 869 px)."""
+    wide = [f"{name}: {c.title!r} {c.width:.0f} x {c.height:.0f} px" for name, r in reports.items() for c in r.charts
+            if not 0 < c.width <= 580 or not 0 < c.height <= 2_000]
+    assert wide == [], wide
+
+
 def test_time_axes_run_in_date_order(reports):
     """03's timeline lists the communication plan's stages by date, not alphabetically."""
     for name in ("01_design.html", "03_monitor.html"):

@@ -46,6 +46,12 @@ def test_each_notebook_runs_offline_with_charts_and_no_errors(notebook, seat, of
     drawn = page.locator(CHART).count()
     assert drawn >= 1
     assert not page.locator(".jp-Notebook :text('Error loading script')").count()
+    cut = page.evaluate("""() => {
+        const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook').getBoundingClientRect();
+        return [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .vega-embed svg')]
+            .map(e => e.getBoundingClientRect()).filter(r => r.right > nb.right + 1).map(r => Math.round(r.width));
+    }""")
+    assert cut == [], f"charts cut at the notebook's right edge at 1,024 px (their widths): {cut}"
     page.locator(CHART).first.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / f"offline_{notebook.replace('.ipynb', '')}_chart_1024.png"))
     assert traffic.failed == [], traffic.failed

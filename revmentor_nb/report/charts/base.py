@@ -21,6 +21,7 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "
 GOOD, WATCH, BAD, GREY, OTHER = "#009E73", "#E69F00", "#D55E00", "#999999", "#0072B2"
 SHAPES = {"good": "circle", "watch": "triangle-up", "bad": "cross", "grey": "square", "other": "diamond"}
 Make = TypeVar("Make", bound=Callable[..., Any])
+FIT = alt.AutoSizeParams(type="fit-x", contains="padding")  # the width includes labels and legend
 
 
 def nothing_to_draw(title: str, why: str) -> alt.Chart:
@@ -54,11 +55,13 @@ def _title(spec: dict[str, Any]) -> str:
 
 
 def says_when_empty(why: str) -> Callable[[Make], Make]:
-    """Decorate a chart function: with no rows to draw, it returns ``nothing_to_draw`` with ``why``.
+    """Decorate a chart function: with no rows to draw it returns ``nothing_to_draw`` with ``why``; a single or
+    layered chart is fitted to ``WIDTH`` including its axis labels and legend.
 
-    An empty chart is at best bare axes; at worst Vega sizes it without bound (an empty colour scale with a
-    bottom legend gives an SVG 1.8e308 px tall, which left 03_monitor scrolled into blank space), so every
-    chart of the package goes through this.
+    An empty chart is at best bare axes; at worst Vega sizes it without bound (an empty colour scale with an
+    untitled bottom legend gives an SVG 1.8e308 px tall, which left 03_monitor scrolled into blank space).
+    Fitting keeps every chart inside a notebook at 1,024 px with the file browser open (about 590 px):
+    long labels used to push bars past the right edge. Every chart function of the package goes through this.
     """
     def wrap(make: Make) -> Make:
         @functools.wraps(make)
@@ -66,7 +69,13 @@ def says_when_empty(why: str) -> Callable[[Make], Make]:
             made = make(*args, **kwargs)
             spec = made.to_dict(validate=False)
             rows = _rows_in(spec)
-            return nothing_to_draw(_title(spec), why) if rows and not any(rows) else made
+            if rows and not any(rows):
+                return nothing_to_draw(_title(spec), why)
+            faceted = any(k in spec.get("encoding", {}) for k in ("row", "column", "facet"))
+            wide = isinstance(spec.get("width"), (int, float)) and spec["width"] >= WIDTH - 120
+            if isinstance(made, (alt.Chart, alt.LayerChart)) and wide and not faceted:  # Vega fits these only
+                made = made.properties(width=WIDTH, autosize=FIT)
+            return made
 
         chart.says_when_empty = why  # type: ignore[attr-defined]
         return chart  # type: ignore[return-value]
@@ -85,9 +94,8 @@ def date_order(plan: pd.DataFrame, label: str = "stage", start: str = "start") -
     return list(dict.fromkeys(plan.sort_values(start, kind="stable")[label].astype(str)))
 
 
-@says_when_empty('No stages to draw: the plan is empty.')
-def timeline(plan: pd.DataFrame, today: date | None = None) -> alt.Chart:
-    """The communication plan as a Gantt chart, stages in date order, today marked when given."""
+def timeline_bars(plan: pd.DataFrame, today: date | None = None) -> alt.Chart:
+    """The communication plan as a Gantt chart, stages in date order, today marked when given (layerable)."""
     order = date_order(plan)
     bars = alt.Chart(plan).mark_bar(cornerRadius=3).encode(
         x=alt.X("start:T", title=None), x2="end:T",
@@ -103,11 +111,17 @@ def timeline(plan: pd.DataFrame, today: date | None = None) -> alt.Chart:
     return (bars + rule).properties(description=bars.description)
 
 
+@says_when_empty('No stages to draw: the plan is empty.')
+def timeline(plan: pd.DataFrame, today: date | None = None) -> alt.Chart:
+    """The communication plan as a Gantt chart, stages in date order, today marked when given."""
+    return timeline_bars(plan, today)
+
+
 @says_when_empty('Nothing to count yet.')
 def counts(table: pd.DataFrame, category: str, value: str, title: str, description: str | None = None) -> alt.Chart:
     """A horizontal bar per category (e.g. unmatched reasons, pair statuses), longest first."""
     return alt.Chart(table).mark_bar(color=OTHER).encode(
-        y=alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=380)),
+        y=alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
         x=alt.X(f"{value}:Q", title=value), tooltip=[category, value],
     ).properties(width=WIDTH, title=title,
                  description=description or f"A bar chart of the number of {value} for each {category}, longest first.")

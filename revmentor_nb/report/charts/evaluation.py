@@ -83,7 +83,7 @@ def retention_curves(curves: pd.DataFrame) -> alt.Chart:
     line = base.mark_line(interpolate="step-after").encode(
         y=alt.Y("pct:Q", title="still employed (%)", scale=alt.Scale(zero=False)),
         tooltip=["group:N", "month:Q", alt.Tooltip("pct:Q", format=".1f"), "at_risk:Q"])
-    return alt.layer(band, line).properties(width=260, height=220).facet(
+    return alt.layer(band, line).properties(width=240, height=220).facet(
         column=alt.Column("who:N", title=None)).properties(
         title="Retention since the start (Kaplan-Meier, 95% CI)",
         description="Step lines of the share still employed by month since the programme started, participants "
@@ -101,10 +101,10 @@ def dose_response(bins: pd.DataFrame, line: pd.DataFrame, title: str) -> alt.Cha
     domain = _span(shown["mean_change"], shown["low"], shown["high"], include=0.0)
     bars = bars.encode(y=alt.Y("mean_change:Q", title="mean change", scale=alt.Scale(domain=domain, nice=False)))
     ci = alt.Chart(shown).mark_rule(strokeWidth=2).encode(x=alt.X("meetings:N", sort=order), y="low:Q", y2="high:Q")
-    left = (ci + bars).properties(width=240, height=220, title="by band of meetings held")
+    left = (ci + bars).properties(width=220, height=220, title="by band of meetings held")
     fit = alt.Chart(line).encode(x=alt.X("meetings:Q", title="meetings held"))
     right = (fit.mark_area(opacity=0.2).encode(y=alt.Y("low:Q", title="fitted change"), y2="high:Q")
-             + fit.mark_line().encode(y="fit:Q")).properties(width=240, height=220, title="fitted line, 95% CI")
+             + fit.mark_line().encode(y="fit:Q")).properties(width=220, height=220, title="fitted line, 95% CI")
     return alt.hconcat(left, right).properties(
         title=title, description="Left: dots of the mean change per band of meetings held with 95% confidence "
                                  "intervals; right: the fitted change per meeting with its 95% confidence band.")

@@ -102,12 +102,12 @@ def fairness_audit(audit_long: pd.DataFrame) -> alt.Chart:
     order = list(dict.fromkeys(data.sort_values(["dimension", "group"], kind="stable")["label"]))
     return alt.Chart(data).mark_point(filled=True, size=70).encode(
         x=alt.X("value:Q", title=None, scale=alt.Scale(zero=False)),
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=180)),
         color=alt.Color("role:N", scale=alt.Scale(range=OKABE_ITO), legend=alt.Legend(orient="bottom", title=None)),
         shape=alt.Shape("role:N", legend=None),
         column=alt.Column("measure:N", title=None, sort=["match rate", "mean fit"]),
         tooltip=["dimension", "group", "role", "measure", alt.Tooltip("value:Q", format=".2f")],
-    ).properties(width=200, title="Fairness audit: match rate and mean fit by group (groups under k not shown)",
+    ).properties(width=180, title="Fairness audit: match rate and mean fit by group (groups under k not shown)",
                  description="Dots of the match rate and the mean fit of each group, mentors and mentees by colour and "
                              "shape, one panel per measure; groups under the privacy threshold are not drawn."
                  ).resolve_scale(x="independent")

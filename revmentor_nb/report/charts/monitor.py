@@ -13,6 +13,7 @@ from revmentor_nb.report.charts.base import (
     says_when_empty,
     status_scales,
     timeline,
+    timeline_bars,
 )
 
 
@@ -118,7 +119,7 @@ def satisfaction_by_stage(summary: pd.DataFrame) -> alt.Chart:
 @says_when_empty('No stages to draw: the plan is empty.')
 def programme_timeline(plan: pd.DataFrame, checkins: pd.DataFrame, today: date) -> alt.LayerChart:
     """The communication plan with the check-ins' send dates (diamonds) and today (red line, labelled)."""
-    bars = timeline(plan)
+    bars = timeline_bars(plan)
     order = date_order(plan)
     marks = alt.Chart(checkins).mark_point(shape="diamond", filled=True, size=110, color="black").encode(
         x="send_on:T", y=alt.Y("row:N", sort=order, scale=alt.Scale(domain=order)),
