@@ -688,7 +688,9 @@ class ProgramDesign(StrictModel):
     def to_yaml(self) -> str:
         """The design as YAML text, keys in declaration order (the matching section without mode and k)."""
         data = self.model_dump(mode="json", exclude={"matching": {"mode", "k"}})
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        from revmentor_nb.design.yamlfile import WIDTH
+
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=WIDTH)
 
 
 SCHEMES: dict[str, str] = {
