@@ -74,7 +74,7 @@ class DesignForm(w.VBox):
     #: design keys set through another field of the form (key -> that field)
     DERIVED = design_sections.DERIVED
     #: fields the form turns into design values itself (not one key each): the scheme, fairness on/off, inputs
-    SPECIAL = ("scheme", "matching.fairness", "inputs.")
+    SPECIAL = ("scheme", "matching.fairness")
 
     def __init__(self, workspace: Workspace, who: str | None = None) -> None:
         self.workspace = workspace
@@ -347,7 +347,7 @@ class DesignForm(w.VBox):
         data = self.design.model_dump(mode="json")
         self.unreadable = []
         for key, widget in self._inputs.items():
-            if key.startswith(self.SPECIAL):
+            if key in self.SPECIAL or key.startswith("inputs."):
                 continue
             try:
                 value = self._readers[key](widget)
