@@ -21,9 +21,10 @@ from revmentor_nb.matching.presets import PRESETS
 if TYPE_CHECKING:
     from revmentor_nb.ui.design_form import DesignForm
 
-_WIDE = w.Layout(width="min(640px, 100%)")
+_WIDTH = "min(520px, 94%)"  # inside the accordion's padding at 1,024 px
+_WIDE = w.Layout(width=_WIDTH)
 _NUMBER = w.Layout(width="160px")
-_SPEC_BOX = w.Layout(width="min(640px, 100%)", height="140px")
+_SPEC_BOX = w.Layout(width=_WIDTH, height="140px")
 
 #: Design keys the form sets through another of its fields (key -> the form field that sets it).
 DERIVED: dict[str, str] = {
@@ -167,7 +168,10 @@ def _fairness(form: DesignForm) -> list[w.Widget]:
     k = "matching.fairness."
     on = w.Checkbox(description="Keep a fair share for every group (fairness side constraints)")
     details = w.VBox([
-        form._list_field(k + "attributes", "Groups by (sensitive columns, used only in aggregate)", "rm-fair-attributes"),
+        f(k + "attributes", w.Text(description="Groups by (sensitive columns, used only in aggregate)",
+                                   placeholder="e.g. gender, ethnicity, age_band", layout=_WIDE), "rm-fair-attributes",
+          read=lambda x: [a.strip() for a in str(x.value).split(",") if a.strip()],
+          write=lambda x, v: setattr(x, "value", ", ".join(v or []))),
         f(k + "side", w.ToggleButtons(description="For", options=["mentee", "mentor", "both"]), "rm-fair-side"),
         f(k + "max_rate_gap", _optional("Largest shortfall in a group's match rate (0-1; blank = no floor)",
                                         "e.g. 0.1"), "rm-fair-rate", read_optional, write_optional),
@@ -235,7 +239,7 @@ def _messages(form: DesignForm) -> list[w.Widget]:
     f = form._field
     k = "messages."
     s = k + "smtp."
-    text = lambda d, ph="", width="min(480px, 100%)": w.Text(description=d, placeholder=ph,  # noqa: E731
+    text = lambda d, ph="", width="min(480px, 94%)": w.Text(description=d, placeholder=ph,  # noqa: E731
                                                              layout=w.Layout(width=width))
     return [
         f(k + "from_address", text("Sender", "Mentoring team <mentoring@example.org>"), "rm-msg-from",
@@ -248,7 +252,7 @@ def _messages(form: DesignForm) -> list[w.Widget]:
         f(k + "first_meeting_days", _number("First meeting proposed this many days after a pair starts",
                                             float_=False), "rm-msg-first"),
         f(k + "survey_url", text("Check-in survey link with {id} (optional {stage}, {pair})",
-                                 "https://forms.office.com/r/AbC?r3f={id}", "min(640px, 100%)"), "rm-msg-survey",
+                                 "https://forms.office.com/r/AbC?r3f={id}", _WIDTH), "rm-msg-survey",
           read_optional, write_optional),
         f(k + "nudge_repeat_days", _number("Re-send an at-risk or check-in nudge at most every (days)", float_=False),
           "rm-msg-nudge"),
