@@ -59,6 +59,7 @@ def read_optional(x: w.Widget) -> str | None:
 
 
 def write_optional(x: w.Widget, v: Any) -> None:
+    """Show an optional value: blank for None, a number without trailing zeros."""
     x.value = "" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
 
 
