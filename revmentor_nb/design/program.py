@@ -409,6 +409,13 @@ FIELD_FIXES: dict[str, str] = {
     "messages.from_address": "write an address such as 'Mentoring team <mentoring@example.org>'",
     "messages.team_address": "write an address such as 'Mentoring team <mentoring@example.org>'",
     "messages.reply_to": "write an address such as 'Mentoring team <mentoring@example.org>'",
+    "messages.meeting_time": "write the time as HH:MM on a 24-hour clock, e.g. 10:00 or 14:30",
+    "messages.smtp.password_env": "give the name of the environment variable that holds the password (letters, "
+                                  "digits and _, e.g. REVMENTOR_SMTP_PASSWORD), never the password itself",
+    "matching.fairness.max_rate_gap": "give a share from 0 to 1 (0.1 = no group's match rate more than 10 points "
+                                      "below the best match's), or leave it blank for no floor",
+    "matching.fairness.max_fit_gap": "give a share from 0 to 1 (0.1 = no group's mean fit more than 10% below the "
+                                     "best match's), or leave it blank for no floor",
 }
 
 
@@ -688,7 +695,9 @@ class ProgramDesign(StrictModel):
     def to_yaml(self) -> str:
         """The design as YAML text, keys in declaration order (the matching section without mode and k)."""
         data = self.model_dump(mode="json", exclude={"matching": {"mode", "k"}})
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        from revmentor_nb.design.yamlfile import WIDTH
+
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=WIDTH)
 
 
 SCHEMES: dict[str, str] = {

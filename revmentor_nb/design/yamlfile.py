@@ -160,14 +160,28 @@ def _merge(into: Any, new: dict[str, Any]) -> None:
             into[key] = _fresh(value)
 
 
+WIDTH = 4096  # no line folding: both writers (PyYAML's dump and this round trip) leave a long value on one line
+
+
+def _null_representer() -> type:
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    class NullAsNull(RoundTripRepresenter):
+        """Writes None as ``null``, as PyYAML does (ruamel writes nothing), so an unchanged null stays byte for byte."""
+
+    NullAsNull.add_representer(type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "null"))
+    return NullAsNull
+
+
 def merged_text(old_text: str, data: dict[str, Any]) -> str | None:
     """``data`` written over the YAML document ``old_text`` keeping its comments; None if that cannot be done."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError as RuamelError
 
     rt = YAML(typ="rt")
+    rt.Representer = _null_representer()
     rt.preserve_quotes = True
-    rt.width = 4096
+    rt.width = WIDTH
     try:
         doc = rt.load(old_text)
     except (RuamelError, ValueError):

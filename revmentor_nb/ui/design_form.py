@@ -24,6 +24,9 @@ from revmentor_nb.design.program import (
     scheme_changes,
 )
 from revmentor_nb.design.readiness import QUESTIONS, assess, questions_for, verdict_text
+from revmentor_nb.errors import PROBLEM_COLUMNS
+import revmentor_nb.ui.design_sections as design_sections
+from revmentor_nb.ui.design_sections import Unreadable, read_optional, write_optional
 from revmentor_nb.workspace.workspace import Workspace
 
 _WIDE = w.Layout(width="min(640px, 100%)")
@@ -37,6 +40,7 @@ _CSS = """<style>
 .rm-field-warning {color: #8a5a00; font-size: 90%;}
 .rm-problems table {border-collapse: collapse;} .rm-problems td, .rm-problems th {padding: 2px 8px; text-align: left;}
 .rm-problems {color: #b00020;}
+.rm-design-form .rm-advanced .jupyter-widget-Collapse-header {white-space: normal; overflow: visible;}
 </style>"""
 
 
@@ -65,7 +69,12 @@ def _deep_set(data: dict[str, Any], key: str, value: Any) -> None:
 
 
 class DesignForm(w.VBox):
-    """Edit a workspace's design: objective preset, details, mode, rules, evaluation and readiness."""
+    """Edit a workspace's design: every key of program.yaml a person sets, in sections, saved only when valid."""
+
+    #: design keys set through another field of the form (key -> that field)
+    DERIVED = design_sections.DERIVED
+    #: fields the form turns into design values itself (not one key each): the scheme, fairness on/off, inputs
+    SPECIAL = ("scheme", "matching.fairness")
 
     def __init__(self, workspace: Workspace, who: str | None = None) -> None:
         self.workspace = workspace
@@ -76,6 +85,8 @@ class DesignForm(w.VBox):
         self._errors: dict[str, w.HTML] = {}
         self._readers: dict[str, Callable[[w.Widget], Any]] = {}
         self._writers: dict[str, Callable[[w.Widget, Any], None]] = {}
+        self.unreadable: list[Unreadable] = []
+        self._loading = False
         self.status = w.HTML().add_class("rm-status")
         self.problem_box = w.HTML().add_class("rm-problems")
         self.readiness_line = w.HTML().add_class("rm-readiness-verdict")
@@ -90,6 +101,9 @@ class DesignForm(w.VBox):
         super().__init__([
             w.HTML(_CSS), self.heading,
             *self._objective(), *self._who(), *self._when(), *self._mode_and_rules(), *self._evaluation(),
+            self._header("Advanced settings", "open a section: scores, more rules, fairness, capacity and mix, "
+                                              "solver, monitoring thresholds, messages, input files"),
+            design_sections.advanced(self),
             *self._readiness(),
             w.HBox([check, save]), self.status, self.problem_box,
         ])
@@ -223,9 +237,11 @@ class DesignForm(w.VBox):
             self._field("matching.rules.reporting_line_levels",
                         w.IntText(description="No reporting line within (levels, 0 = off)"), "rm-rule-line"),
             self._field("matching.rules.grade_gap.enabled", w.Checkbox(description="Grade gap rule"), "rm-rule-gap-on"),
-            self._field("matching.rules.grade_gap.min", w.IntText(description="Grade gap: at least this many grades "
-                                                                              "between mentor and mentee"),
-                        "rm-rule-gap", write=lambda x, v: setattr(x, "value", 0 if v is None else v)),
+            self._field("matching.rules.grade_gap.min", w.Text(description="Grade gap: at least this many grades "
+                                                                           "between mentor and mentee",
+                                                               placeholder="blank = no minimum",
+                                                               layout=w.Layout(width="160px")),
+                        "rm-rule-gap", read_optional, write_optional),
             self._field("matching.rules.shared_topic", w.Checkbox(description="At least one shared topic"),
                         "rm-rule-topic"),
             self._field("matching.rules.location", w.Checkbox(description="Same site unless both can meet remotely"),
@@ -303,34 +319,50 @@ class DesignForm(w.VBox):
     # -- values ------------------------------------------------------------------------
     def load(self, design: ProgramDesign) -> None:
         """Show ``design`` in the form."""
-        data = design.model_dump(mode="python")
+        data = design_sections.fairness_shown(design.model_dump(mode="python"))
+        self._loading = True
         for key, widget in self._inputs.items():
             if key.startswith("readiness."):
                 value = design.readiness.get(key.split(".", 1)[1], "unknown")
             elif key == "scheme":
                 value = design.scheme
+            elif key == "matching.fairness":
+                value = design.matching.fairness
             else:
                 value = data
                 for part in key.split("."):
                     value = value.get(part) if isinstance(value, dict) else None
             self._writers[key](widget, value)
+        self._loading = False
         self._show_heading()
         self._show_questions()
         self._warn_dates()
 
     def values(self) -> dict[str, Any]:
-        """The design the form describes, as a dict (unedited keys such as inputs and weights kept as they are)."""
+        """The design the form describes, as a dict.
+
+        A box whose text cannot take its key's shape keeps the saved value here and is listed in
+        ``unreadable`` (Check and Save report it and save nothing).
+        """
         data = self.design.model_dump(mode="json")
+        self.unreadable = []
         for key, widget in self._inputs.items():
-            value = self._readers[key](widget)
+            if key in self.SPECIAL or key.startswith("inputs."):
+                continue
+            try:
+                value = self._readers[key](widget)
+            except Unreadable as err:
+                self.unreadable.append(err)
+                continue
             if isinstance(value, date):
                 value = value.isoformat()
-            if key == "scheme":
-                change = scheme_changes(str(value))
-                data["direction"], data["mode"] = change["direction"], change["mode"]
-                data["matching"]["rules"]["grade_gap"]["direction"] = change["gap_direction"]
-                continue
             _deep_set(data, key, value)
+        change = scheme_changes(str(self._inputs["scheme"].value))
+        data["direction"], data["mode"] = change["direction"], change["mode"]
+        data["matching"]["rules"]["grade_gap"]["direction"] = change["gap_direction"]
+        if not self._inputs["matching.fairness"].value:
+            data["matching"]["fairness"] = None
+        data["inputs"] = design_sections.inputs_value(self)
         if data["schedule"].get("end"):  # an end date decides the length
             data["schedule"].pop("length_months", None)
         data["readiness"] = {k: v for k, v in data["readiness"].items() if v != "unknown"}
@@ -346,6 +378,22 @@ class DesignForm(w.VBox):
             self._writers[f"objective.{key}"](self._inputs[f"objective.{key}"], preset[key])
         for key, source in (("instruments_pre", "measures"), ("instruments_post", "measures"), ("kpis", "kpis")):
             self._writers[f"evaluation.{key}"](self._inputs[f"evaluation.{key}"], preset[source])
+
+    def _on_matching_preset(self, change: dict[str, Any]) -> None:
+        """A published rule set fills the matching fields (as the objective preset fills the wording)."""
+        if not change["new"] or self._loading:
+            return
+        from revmentor_nb.matching.config import MatchSettings
+
+        rules = MatchSettings(preset=change["new"]).model_dump(mode="python")
+        data = design_sections.fairness_shown({"matching": rules})
+        for key in [k for k in self._inputs if k.startswith("matching.") and k != "matching.preset"]:
+            value: Any = data
+            for part in key.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            if key == "matching.fairness":
+                value = rules["fairness"]
+            self._writers[key](self._inputs[key], value)
 
     def _show_readiness(self) -> None:
         answers = {k.split(".", 1)[1]: self._readers[k](x) for k, x in self._inputs.items() if k.startswith("readiness.")}
@@ -385,12 +433,18 @@ class DesignForm(w.VBox):
 
     def check(self) -> ProgramDesign | None:
         """Validate the form; show each problem next to its field. Returns the design when valid."""
+        values = self.values()
+        unread = pd.DataFrame([["design form", None, u.key, u.value, u.problem, u.fix] for u in self.unreadable],
+                              columns=PROBLEM_COLUMNS)
         try:
-            design = design_from_dict(self.values(), "design form")
+            design = design_from_dict(values, "design form")
+            problems = unread
         except DesignError as err:
+            design, problems = None, pd.concat([unread, err.problems], ignore_index=True) if len(unread) else err.problems
+        if design is None or len(problems):
             self.status.value = ""  # cleared first: the front-end then never shows problems beside a stale "Saved"
-            self.problems = err.problems
-            self._show_problems(err.problems)
+            self.problems = problems
+            self._show_problems(problems)
             return None
         self.problems = pd.DataFrame()
         self._show_problems(self.problems)

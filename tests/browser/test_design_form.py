@@ -8,6 +8,7 @@ import yaml
 
 from revmentor_nb import Workspace
 from revmentor_nb.design.program import PRESET_LABELS, ProgramDesign
+from revmentor_nb.ui.design_sections import SECTIONS
 
 pytestmark = pytest.mark.browser
 
@@ -84,7 +85,8 @@ def test_design_form_saves_program_yaml_and_refuses_an_invalid_design(lab, page,
 CLIPPED = """() => {
   const form = document.querySelector('.rm-design-form');
   const labels = form.querySelectorAll('.widget-label, .widget-label-basic, .rm-label, .widget-toggle-button, '
-                                       + '.widget-radio-box label, button, select, option');
+                                       + '.widget-radio-box label, button, select, option, '
+                                       + '.jupyter-widget-Collapse-header');
   const out = [];
   let shown = 0;
   for (const e of labels) {
@@ -142,4 +144,32 @@ def test_every_label_of_the_design_form_is_whole_at_1024_px(lab, page, notebook_
     page.wait_for_function("() => document.querySelector('.rm-ready-mentees-safe').offsetParent !== null")
     assert page.evaluate(CLIPPED)["out"] == []
     assert page.locator(".rm-rule-consent").inner_text().strip() == "Only people who consented"
+
+    # the advanced sections: opened one by one, every label whole at 1,024 px
+    headers = page.locator(".rm-advanced .jupyter-widget-Collapse-header")
+    assert [headers.nth(i).inner_text().strip() for i in range(headers.count())] == list(SECTIONS)
+    closed = page.evaluate(CLIPPED)["shown"]
+    for i, title in enumerate(SECTIONS):
+        headers.nth(i).scroll_into_view_if_needed()
+        headers.nth(i).click()
+        page.wait_for_function("(i) => document.querySelectorAll('.rm-advanced .jupyter-widget-Collapse')[i]"
+                               ".classList.contains('jupyter-widget-Collapse-open')", arg=i)
+        if title == "Fairness":  # its fields show once it is switched on
+            page.locator(".rm-fair-on input[type=checkbox]").check()
+            page.wait_for_selector(".rm-fair-side button", state="visible")
+        headers.nth(i).evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.screenshot(path=str(artifacts / f"design_form_1024_advanced_{i}.png"))
+        found = page.evaluate(CLIPPED)
+        assert found["out"] == [], (title, found["out"])
+        assert found["shown"] > closed, (title, found["shown"], closed)  # the check saw the open section
+    # one advanced setting by clicks, saved to program.yaml
+    headers.nth(SECTIONS.index("Capacity, tiers and mix")).click()
+    page.wait_for_selector(".rm-tiers button", state="visible")
+    page.locator(".rm-tiers button", has_text="both sides").click()
+    _fill(page, ".rm-load-cap input", "2")
+    page.locator(".rm-save").click()
+    _wait_text(page, ".rm-status", "Saved")
+    saved = yaml.safe_load((ws.root / "program.yaml").read_text())
+    assert saved["matching"]["tiers"] == "both" and saved["matching"]["load_cap"] == 2
+    assert saved["matching"]["fairness"]["side"] == "both"  # switched on above, with the defaults shown
     assert blocked == [] or all("127.0.0.1" not in u for u in blocked)
