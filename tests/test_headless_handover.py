@@ -2,7 +2,9 @@
 grade or site, matched by `revmentor run`; exports/CURRENT names the hand-over of the run it accepted."""
 from __future__ import annotations
 
+import html
 import random
+import re
 import subprocess
 
 import pytest
@@ -51,3 +53,8 @@ def test_traditional_scheme_without_department_or_grade_runs_headless_and_points
     notes = " ".join(p.read_text() for p in (root / "exports" / current).rglob("*.md"))
     assert "reverse" not in notes.lower() and "Graduate mentors" in notes
     assert "# the form export" in (root / "program.yaml").read_text()  # the run kept the user's comment
+    for report in ("01_design.html", "02_match.html"):  # the readiness and design reports speak of this scheme only
+        page = (root / "reports" / report).read_text(encoding="utf-8")
+        shown = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"(?s)<(script|style)[^>]*>.*?</\1>", " ", page)))
+        assert not re.search(r"(?i)reverse|junior|senior leader", shown), report
+        assert "Graduate mentors" in shown, report
