@@ -13,6 +13,7 @@ import pytest
 from revmentor_nb import Workspace, demo
 from revmentor_nb.design.program import Objective, Privacy, ProgramDesign, Schedule
 from revmentor_nb.evaluation import report_tables as view
+from revmentor_nb.privacy.suppression import suppress
 from revmentor_nb.evaluation.evaluate import (
     EvaluationInputs,
     evaluate,
@@ -124,6 +125,81 @@ def test_a_department_breakdown_hides_small_departments_and_their_complement(ev)
     assert (table.loc[~table["suppressed"], "n_paired"] >= K).all()
 
 
+def _shown(frame: pd.DataFrame):
+    """A report frame as a reader sees it: the house table's cells (markers filled in) and its footnotes."""
+    from report_reading import _Parser
+
+    from revmentor_nb.report.tables import table_html
+
+    markup = table_html(frame)
+    parser = _Parser()
+    parser.feed(markup)
+    return parser.tables[0], markup
+
+
+MARKER = re.compile(r"^(< 5|hidden)$")
+COUNTS = {"n_pre": "before", "n_post": "after", "n_paired": "paired", "missing_post": "no after response"}
+
+
+@pytest.mark.parametrize("by", ["department", "grade", "location"])
+def test_a_breakdowns_hidden_counts_read_their_markers_and_no_dash_stands_for_a_figure(ev, by):
+    """Issue 19: the evaluation's tables show '< 5' for a small count and 'hidden' for a complement (as every
+    other report does), never '—'; a hidden part's counts all go (before - no after response = paired)."""
+    from revmentor_nb.evaluation.prepost import prepost
+
+    core = view.breakdown(ev, "digital_confidence", "total", "mentees", by)
+    scores = ev.scores[(ev.scores["instrument"] == "digital_confidence") & (ev.scores["scale"] == "total")]
+    raw = prepost(scores, view.split_groups(ev, "mentees", by), ev.instruments).set_index("group")
+    table, markup = _shown(view.change_report(core))
+    assert core["suppressed"].any(), f"the demo's {by} breakdown has no small group to test"
+    small_seen = 0
+    for row, hidden in zip(table.records(), core["suppressed"]):
+        assert "—" not in row.values(), row
+        truth = raw.loc[row["group"]]
+        for col, head in COUNTS.items():
+            if not hidden:
+                assert row[head] == str(int(truth[col])), (row, head)
+            elif truth[col] == 0:
+                assert row[head] == "0"
+            else:
+                assert row[head] == ("< 5" if truth[col] < K else "hidden"), (row, head, truth[col])
+                small_seen += row[head] == "< 5"
+        if hidden:
+            figures = [h for h in table.header if h not in ("measure", "group", *COUNTS.values())]
+            assert all(row[f] == "" for f in figures), row
+    assert small_seen and "fewer than 5 people" in markup and "describes that group" in markup
+
+
+def test_levels_reliability_and_kpi_tables_mark_hidden_counts():
+    """The other evaluation tables carry the same markers: a small count reads '< 5', a complement 'hidden'."""
+    levels = pd.DataFrame({"label": ["A", "A"], "group": ["mentees", "mentors"], "n": [40, 3],
+                           "mean": [3.1, 4.0], "mean_low": [2.9, 3.5], "mean_high": [3.3, 4.5], "sd": [1.0, 0.5]})
+    table, _ = _shown(view.levels_report(suppress(levels, K, "n", values=["mean", "sd", "mean_low", "mean_high"])))
+    assert table.column("n") == ["40", "< 5"] and table.column("mean after [95% CI]")[1] == ""
+    kpis = pd.DataFrame({"measure": ["retention"] * 2, "months": [12, 12], "who": ["mentors", "mentees"],
+                         "observable": [True, True], "due": [None, None], "n": [40, 12], "n_comparison": [40, 3],
+                         "rate": [80.0, 75.0], "rate_comparison": [70.0, 66.7], "difference_points": [10.0, 8.3],
+                         "difference_low": [-5.0, -20.0], "difference_high": [25.0, 30.0], "p_fisher": [0.4, 0.9]})
+    out = suppress(kpis, K, "n", values=["rate", "rate_comparison", "difference_points", "difference_low",
+                                         "difference_high", "p_fisher"], extra_counts=["n_comparison"])
+    table, _ = _shown(view.kpi_report(out))
+    assert table.records()[1]["participants"] == "hidden" and table.records()[1]["comparison group"] == "< 5"
+    assert table.records()[1]["Fisher p"] == "" and table.records()[0]["participants"] == "80.0% of 40"
+
+
+def test_a_suppressed_pre_post_row_hides_every_count_that_would_give_it_away(programme):
+    """Regression: the three mentors answering a measure read 'before 3, after 3' beside a hidden paired count."""
+    org, pairs, act, _ = programme
+    mentors = pairs["mentor_id"].unique()[:3]
+    extra = pd.DataFrame({"person_id": np.r_[mentors, mentors], "stage": ["pre"] * 3 + ["post"] * 3,
+                          "instrument": "selfcheck", "score": [2.0, 3.0, 2.5, 4.0, 4.5, 4.0]})
+    small = evaluate(EvaluationInputs(pairs, pd.concat([act.assessments, extra], ignore_index=True), org.roster,
+                                      org.participants, act.meetings), design_for(org), as_of=AS_OF)
+    table, _ = _shown(view.change_report(view.safe_prepost(small)))
+    row = next(r for r in table.records() if r["measure"].startswith("selfcheck"))
+    assert (row["before"], row["after"], row["paired"]) == ("< 5", "< 5", "< 5") and row["mean before"] == ""
+
+
 def test_the_diversity_objective_reports_under_represented_mentors(programme):
     org, _, _, inputs = programme
     ev = evaluate(inputs, design_for(org, preset="diversity_inclusion"), as_of=AS_OF)
@@ -156,7 +232,7 @@ def test_dashboard_reruns_the_core_when_the_measure_or_comparison_changes(ev, pr
     dash.measure.value = "mfq9|role_modelling"
     assert dash.table.value != first_table and dash.chart.value != first_chart and "Role modelling" in dash.title.value
     dash.group.value = "mentees|department"
-    assert "—" in dash.table.value or "Customer Service" in dash.table.value
+    assert "&lt; 5" in dash.table.value and "—" not in dash.table.value  # small departments read "< 5"
     before = dash.kpi_table.value
     dash.comparison.value = "waiting list"
     assert dash.kpi_table.value != before and dash.ev.comparison_rule == "waiting list"

@@ -14,9 +14,10 @@ from revmentor_nb.evaluation.instruments import TOTAL
 from revmentor_nb.evaluation.kpis import WHO_LABEL
 from revmentor_nb.evaluation.prepost import prepost
 from revmentor_nb.evaluation.verdict import judge
-from revmentor_nb.privacy.suppression import blank_where, suppress
+from revmentor_nb.privacy.suppression import blank_where, hide_counts, mark_hidden, suppress
 
 SIDES = ("mentees", "mentors")
+PREPOST_COUNTS = ("n_paired", "n_pre", "n_post", "missing_post", "missing_pre")
 BREAKDOWNS = ("department", "grade", "location", "gender", "ethnicity", "age_band")
 
 
@@ -27,6 +28,7 @@ def safe_prepost(ev: Evaluation, k: int | None = None) -> pd.DataFrame:
     out = suppress(t, k, "n_paired", values=[c for c in t.columns if c not in
                                              ("instrument", "scale", "label", "group", "n_pre", "n_post",
                                               "missing_post", "missing_pre")])
+    out = hide_counts(out, PREPOST_COUNTS, k)  # before - no after response = paired: the counts go together
     return blank_where(out, "missing_post", ["pre_mean_missing_post"], k)
 
 
@@ -49,18 +51,25 @@ def safe_kpis(ev: Evaluation, k: int | None = None) -> pd.DataFrame:
                      for w, m, mo in zip(t["who"], t["measure"], t["months"])]
     extra = ["n_comparison"] if (t["comparison"] != "none").all() else []
     out = suppress(t, k, "n", values=values, parent="parent_n", extra_counts=extra)
-    return _hide_total(out, ["measure", "months"], values).drop(columns="parent_n")
+    return _hide_total(out, ["measure", "months"], values, k).drop(columns="parent_n")
 
 
-def _hide_total(table: pd.DataFrame, keys: list[str], values: list[str]) -> pd.DataFrame:
-    """Participants = mentees + mentors: when a side is hidden, hide the participants row too (no differencing)."""
+def _hide_total(table: pd.DataFrame, keys: list[str], values: list[str], k: int | None = None,
+                counts: tuple[str, ...] = ("n", "n_comparison")) -> pd.DataFrame:
+    """Participants = mentees + mentors: when a side is hidden, hide the participants row too (no differencing).
+
+    With ``k``, the row's ``counts`` carry their markers (``hidden``, or ``< k``) for the report.
+    """
     out = table.copy()
+    rows = pd.Series(False, index=out.index)
     for _, grp in out.groupby(keys, sort=False):
         col = "who" if "who" in grp else "group"
         if grp.loc[grp[col].isin(SIDES), "suppressed"].any():
-            idx = grp.index[grp[col] == "participants"]
-            out.loc[idx, [v for v in values if v in out]] = np.nan
-            out.loc[idx, "suppressed"] = True
+            rows[grp.index[(grp[col] == "participants") & ~grp["suppressed"]]] = True
+    if k is not None:
+        out = hide_counts(out, [c for c in counts if c in out], k, where=rows)
+    out.loc[rows, [v for v in values if v in out]] = np.nan
+    out.loc[rows, "suppressed"] = True
     return out
 
 
@@ -172,33 +181,59 @@ def breakdown(ev: Evaluation, instrument: str, scale: str = TOTAL, who: str = "m
         return t.assign(suppressed=pd.Series(dtype=bool))
     by_paired = suppress(t.assign(part=1), k, "n_paired", values=figures, partition="part")
     by_people = suppress(t.assign(part=1), k, "n_people", values=counts, partition="part")
-    out = by_paired.drop(columns="part")
-    out[counts] = by_people[counts]
+    out = by_paired.drop(columns="part")  # its counts but n_paired are as measured: hidden below, with markers
     out["suppressed"] = by_paired["suppressed"] | by_people["suppressed"]
-    return out
+    blank = [c for c in figures if c != "n_paired" and pd.api.types.is_numeric_dtype(out[c])]
+    out[blank] = out[blank].astype(float).where(~out["suppressed"], axis=0)
+    # a hidden part's counts go with it (before - no after response = paired), each with its marker
+    return hide_counts(out, ["n_people", *PREPOST_COUNTS], k)
 
 
 # --------------------------------------------------------------------------- presentation
 
 
+BLANK_FIGURES = ("A blank figure beside a count shown {small} or hidden describes that group, so it is not shown "
+                 "either.")
+
+
 def _ci(est: pd.Series, low: pd.Series, high: pd.Series, fmt: str = "{:+.2f}") -> pd.Series:
-    return pd.Series([("—" if not np.isfinite(e) else fmt.format(e) + (
+    return pd.Series([("" if not np.isfinite(e) else fmt.format(e) + (
         "" if not (np.isfinite(lo) and np.isfinite(hi)) else f" [{fmt.format(lo)}, {fmt.format(hi)}]"))
         for e, lo, hi in zip(est.astype(float), low.astype(float), high.astype(float))], index=est.index)
 
 
 def _p(p: pd.Series) -> pd.Series:
-    return p.astype(float).map(lambda v: "—" if not np.isfinite(v) else ("< 0.001" if v < 0.001 else f"{v:.3f}"))
+    return p.astype(float).map(lambda v: "" if not np.isfinite(v) else ("< 0.001" if v < 0.001 else f"{v:.3f}"))
 
 
 def _n(s: pd.Series) -> pd.Series:
-    return s.astype(float).map(lambda v: "—" if not np.isfinite(v) else f"{int(v)}")
+    return s.astype(float).map(lambda v: "" if not np.isfinite(v) else f"{int(v)}")
+
+
+def _carry(source: pd.DataFrame, out: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """``out`` (one row per row of ``source``, in order) with the suppression markers of ``source``'s counts
+    under their shown names (``columns``: core name -> shown name), and a note when a row's figures are hidden.
+
+    A hidden cell is blank in ``out``; ``table_html`` shows its marker (``< k`` or ``hidden``) from ``attrs``.
+    """
+    hidden = source.attrs.get("hidden", {}) or {}
+    where = {label: i for i, label in enumerate(source.index)}
+    marks: dict[str, dict[object, str]] = {}
+    for core, shown in columns.items():
+        for label, text in hidden.get(core, {}).items():
+            if label in where:
+                marks.setdefault(shown, {})[out.index[where[label]]] = text
+    out = mark_hidden(out, marks)
+    small = sorted({t for cells in marks.values() for t in cells.values() if t.startswith("<")})
+    if "suppressed" in source and source["suppressed"].fillna(False).astype(bool).any():
+        out.attrs.setdefault("notes", {})["figures"] = BLANK_FIGURES.format(small=small[0] if small else "< k")
+    return out
 
 
 def change_report(table: pd.DataFrame) -> pd.DataFrame:
     """A suppressed pre/post table in words: counts, change [95% CI], tests, d_z [95% CI], attrition check."""
     t = table[table["n_pre"].isna() | (table["n_pre"] > 0)]
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "measure": t["label"], "group": t["group"], "before": _n(t["n_pre"]), "after": _n(t["n_post"]),
         "paired": _n(t["n_paired"]), "no after response": _n(t["missing_post"]),
         "mean before": t["mean_pre"].round(2), "mean after": t["mean_post"].round(2),
@@ -208,13 +243,16 @@ def change_report(table: pd.DataFrame) -> pd.DataFrame:
         **({"before, completers": t["pre_mean_completers"].round(2),
             "before, no after response": t["pre_mean_missing_post"].round(2)} if "pre_mean_missing_post" in t else {}),
     }).reset_index(drop=True)
+    return _carry(t, out, {"n_pre": "before", "n_post": "after", "n_paired": "paired",
+                           "missing_post": "no after response"})
 
 
 def levels_report(table: pd.DataFrame) -> pd.DataFrame:
     """A suppressed post-level table in words."""
-    return pd.DataFrame({"measure": table["label"], "group": table["group"], "n": _n(table["n"]),
-                         "mean after [95% CI]": _ci(table["mean"], table["mean_low"], table["mean_high"], "{:.2f}")
-                         }).reset_index(drop=True)
+    out = pd.DataFrame({"measure": table["label"], "group": table["group"], "n": _n(table["n"]),
+                        "mean after [95% CI]": _ci(table["mean"], table["mean_low"], table["mean_high"], "{:.2f}")
+                        }).reset_index(drop=True)
+    return _carry(table, out, {"n": "n"})
 
 
 def kpi_report(table: pd.DataFrame) -> pd.DataFrame:
@@ -224,11 +262,11 @@ def kpi_report(table: pd.DataFrame) -> pd.DataFrame:
                                      "Fisher p"])
 
     def pct(r: pd.Series, n: pd.Series) -> list[str]:
-        return [f"{x:.1f}% of {int(m)}" if np.isfinite(x) and np.isfinite(m) else "—"
+        return [f"{x:.1f}% of {int(m)}" if np.isfinite(x) and np.isfinite(m) else ""
                 for x, m in zip(r.astype(float), n.astype(float))]
 
     status = [("" if o else f" (measurable from {d})") for o, d in zip(table["observable"], table["due"])]
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "KPI": [f"{m} at {mo} months{s}" for m, mo, s in zip(table["measure"], table["months"], status)],
         "who": table["who"], "participants": pct(table["rate"], table["n"]),
         "comparison group": pct(table["rate_comparison"], table["n_comparison"]),
@@ -236,14 +274,16 @@ def kpi_report(table: pd.DataFrame) -> pd.DataFrame:
                                            table["difference_high"], "{:+.1f}"),
         "Fisher p": _p(table["p_fisher"]),
     }).reset_index(drop=True)
+    return _carry(table, out, {"n": "participants", "n_comparison": "comparison group"})
 
 
 def reliability_report(table: pd.DataFrame) -> pd.DataFrame:
     """A suppressed reliability table in words: alpha [95% CI] per scale, cohort and stage."""
-    return pd.DataFrame({"instrument": table["instrument"], "scale": table["label"], "cohort": table["cohort"],
-                         "stage": table["stage"], "n": _n(table["n"]), "items": _n(table["items"]),
-                         "Cronbach's alpha [95% CI]": _ci(table["alpha"], table["alpha_low"], table["alpha_high"],
-                                                          "{:.2f}")}).reset_index(drop=True)
+    out = pd.DataFrame({"instrument": table["instrument"], "scale": table["label"], "cohort": table["cohort"],
+                        "stage": table["stage"], "n": _n(table["n"]), "items": _n(table["items"]),
+                        "Cronbach's alpha [95% CI]": _ci(table["alpha"], table["alpha_low"], table["alpha_high"],
+                                                         "{:.2f}")}).reset_index(drop=True)
+    return _carry(table, out, {"n": "n"})
 
 
 def headline(ev: Evaluation) -> str:
@@ -291,9 +331,14 @@ def verdict_report(table: pd.DataFrame) -> pd.DataFrame:
 
 def representation_report(table: pd.DataFrame) -> pd.DataFrame:
     """Which groups count as under-represented in the senior grades, and why (group shares, four-fifths rule)."""
-    return pd.DataFrame({"attribute": table["attribute"], "group": table["group"],
-                         "share of all staff (%)": table["share_all"].astype(float).round(1),
-                         "share of senior grades (%)": table["share_senior"].astype(float).round(1),
-                         "ratio": table["ratio"].astype(float).round(2),
-                         "under-represented": table["under_represented"].map({True: "yes", False: "no"})
-                         .where(~table["suppressed"], "—")}).reset_index(drop=True)
+    out = pd.DataFrame({"attribute": table["attribute"], "group": table["group"],
+                        "share of all staff (%)": table["share_all"].astype(float).round(1),
+                        "share of senior grades (%)": table["share_senior"].astype(float).round(1),
+                        "ratio": table["ratio"].astype(float).round(2),
+                        "under-represented": table["under_represented"].map({True: "yes", False: "no"})
+                        .where(~table["suppressed"], "")}).reset_index(drop=True)
+    # a hidden group's answer reads as its size does: "< k" (or "hidden" when only the rest of the staff is small)
+    size = {**table.attrs.get("hidden", {}).get("staff", {}), **table.attrs.get("hidden", {}).get("senior_staff", {})}
+    marked = table.copy()
+    marked.attrs = {**table.attrs, "hidden": {"answer": size}}
+    return _carry(marked, out, {"answer": "under-represented"})

@@ -81,6 +81,27 @@ def blank_where(table: pd.DataFrame, count: str, columns: Sequence[str], k: int)
     return out
 
 
+def hide_counts(table: pd.DataFrame, columns: Sequence[str], k: int, where: pd.Series | None = None) -> pd.DataFrame:
+    """Blank the counts ``columns`` of the rows ``where`` (default: the ``suppressed`` rows), each with its marker.
+
+    A hidden group's other counts would give it away by subtraction (paired = before - no after
+    response), so they go with it: a count under k reads ``< k``, a larger one ``hidden``. A zero stays
+    shown (it describes nobody; e.g. the 0 answers before of a measure taken after only).
+    """
+    out = table.copy()
+    rows = (out["suppressed"] if where is None else where).fillna(False).astype(bool).to_numpy()
+    marks: dict[str, dict[object, str]] = {}
+    for col in columns:
+        if col not in out:
+            continue
+        values = pd.to_numeric(out[col], errors="coerce").astype(float)
+        hide = rows & values.fillna(0).ne(0).to_numpy()
+        marks[col] = {label: small_marker(k) if v < k else HIDDEN_MARKER
+                      for label, v, h in zip(out.index, values, hide) if h}
+        out[col] = values.where(~hide)
+    return mark_hidden(out, marks)
+
+
 def small_marker(k: int) -> str:
     """How a table shows a hidden count of fewer than k people (0 included): ``< 5``."""
     return f"< {k}"

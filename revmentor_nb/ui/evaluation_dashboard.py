@@ -99,7 +99,7 @@ class EvaluationDashboard(w.VBox):
     def _draw(self, instrument: str, scale: str, who: str, by: str | None, label: str) -> None:
         """The table and chart of one selection (a sentence instead when it has no responses)."""
         table = view.breakdown(self.ev, instrument, scale, who, by)
-        if table.empty or not table["n_pre"].fillna(0).gt(0).any():  # measured after only: show the levels
+        if table.empty or not (table["n_pre"].isna() | table["n_pre"].gt(0)).any():  # measured after only: levels
             table = view.level_breakdown(self.ev, instrument, scale, who, by)
             report = view.levels_report(table) if not table.empty else pd.DataFrame()
         else:
