@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from revmentor_nb.privacy.cells import CellTable, audit, choose_hidden, cost
-from revmentor_nb.privacy.suppression import HIDDEN_MARKER, suppress_cells
+from revmentor_nb.privacy.suppression import HIDDEN_MARKER, suppress_cells, suppress_parts
 
 K = 5
 
@@ -130,3 +130,54 @@ def test_suppress_cells_never_shows_a_small_count_nor_lets_one_be_worked_out(row
         for label in out.index[out[col].isna()]:
             value = table.loc[label, col]
             assert marks[col][label] == (f"< {k}" if value < k or table.loc[label, "total"] < k else HIDDEN_MARKER)
+
+
+# --------------------------------------------------------------------------- parts of one published whole
+
+
+def _parts_table(counts: list[int]) -> CellTable:
+    """A column of groups whose total is known (e.g. the people left unmatched, by reason)."""
+    column = np.array(counts, dtype=float)[:, None]
+    return CellTable(column, None, {0: float(column.sum())})
+
+
+def _unmatched(counts: list[int]) -> pd.DataFrame:
+    return pd.DataFrame({"reason": [f"reason {i}" for i in range(len(counts))], "people": counts})
+
+
+def test_unmatched_by_reason_hides_no_more_than_needed_on_hand_made_cases():
+    """Small groups read '< 5'; a complement is added only when needed, and it is the smallest that protects."""
+    cases = {
+        (22, 3, 1, 39, 2, 8): [1, 2, 4],  # 3 + 1 + 2 = 6 hidden, each 0-4: none can be worked out, nothing more
+        (22, 3, 39, 8, 6): [1, 4],  # 3 alone = total - shown: the 6 (not the 8, 22 or 39) goes with it
+        (4, 4, 30, 6): [0, 1, 3],  # 4 + 4 = 8 marked '< 5' pins each at 4: the 6 joins them
+    }
+    for counts, expected in cases.items():
+        out = suppress_parts(_unmatched(list(counts)), "people", K)
+        hidden = out["suppressed"].to_numpy()
+        assert np.flatnonzero(hidden).tolist() == expected, counts
+        assert out.attrs["hidden"]["people"] == {i: "< 5" if counts[i] < K else HIDDEN_MARKER for i in expected}
+        assert np.isnan(out.loc[hidden, "people"]).all() and (out.loc[~hidden, "people"] >= K).all()
+        t = _parts_table(list(counts))
+        assert not audit(t, hidden, K)
+        assert cost(t, hidden, K) == _exact_minimum(t, K)
+        for i in np.flatnonzero(hidden & ~t.forced(K)):  # each complement is needed
+            fewer = hidden.copy()
+            fewer[i] = False
+            assert audit(t, fewer, K), (counts, i)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 8, 12, 30]), min_size=1, max_size=7))
+def test_unmatched_by_reason_hides_nothing_recoverable_and_the_least(counts):
+    out = suppress_parts(_unmatched(counts), "people", K)
+    hidden = out["suppressed"].to_numpy()
+    t = _parts_table(counts)
+    best = _exact_minimum(t, K)
+    if best is None:  # nothing protects (e.g. the whole is under k): every group is hidden
+        assert hidden[np.array(counts) > 0].all()
+        return
+    assert not audit(t, hidden, K)
+    shown_total = sum(c for c, h in zip(counts, hidden) if not h)
+    assert not 0 < sum(counts) - shown_total < K  # the published whole minus the shown groups
+    assert cost(t, hidden, K) == best

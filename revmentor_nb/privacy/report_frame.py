@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from revmentor_nb.privacy.pseudonyms import IDENTIFYING, pseudonymise, scrub_ids, sensitive_columns, suppress_small_groups
-from revmentor_nb.privacy.suppression import suppress_cells
+from revmentor_nb.privacy.pseudonyms import IDENTIFYING, pseudonymise, scrub_ids, sensitive_columns
+from revmentor_nb.privacy.suppression import suppress_cells, suppress_parts
 
 if TYPE_CHECKING:
     from revmentor_nb.workspace.workspace import Workspace
@@ -34,7 +34,8 @@ def for_report(frame: pd.DataFrame, ws: "Workspace | Any" = None, *, names: bool
     ``names``: the run asks for names (ids and names stay; e-mails and sensitive columns still go).
     ``scrub``: free-text columns in which the ``known_ids`` (default: the frame's ids) become pseudonyms.
     Suppression: ``parts`` (+ ``total``, ``follow``) for a frequency table (``suppress_cells``), or ``count``
-    for rows that are groups (``suppress_small_groups``); hidden counts carry their markers in ``attrs``.
+    for rows that are parts of one published whole (``suppress_parts``); both choose the fewest complements
+    exactly, with an audit; hidden counts carry their markers in ``attrs``.
     """
     privacy = getattr(getattr(ws, "design", None), "privacy", None)
     names = bool(names or getattr(privacy, "names_in_reports", False))
@@ -45,7 +46,7 @@ def for_report(frame: pd.DataFrame, ws: "Workspace | Any" = None, *, names: bool
         if k is None:
             raise ValueError("for_report: suppression needs k (pass k= or a workspace)")
         out = suppress_cells(out, list(parts), k, total=total, follow=follow) if parts else \
-            suppress_small_groups(out, count, k)
+            suppress_parts(out, count, k)
     attrs = dict(out.attrs)
     drop = [c for c in out.columns if CONTACT.search(str(c)) or str(c) in sensitive_columns()
             or (str(c) in IDENTIFYING and str(c) not in ("name", "first name", "last name"))]

@@ -161,6 +161,33 @@ def suppress_cells(table: pd.DataFrame, parts: Sequence[str], k: int, total: str
     return mark_hidden(out, marks)
 
 
+def suppress_parts(table: pd.DataFrame, count: str, k: int, values: Sequence[str] | None = None) -> pd.DataFrame:
+    """Hide the small groups of a table whose rows are parts of one published whole, and the fewest others.
+
+    E.g. the people left unmatched, by reason: their total follows from figures published elsewhere (sign-ups
+    and pairs), so a small group alone would be that total minus the shown ones. A count of 1..k-1 reads
+    ``< k``; complements (``hidden``) are chosen exactly, hiding the fewest people, then the fewest rows,
+    and audited (``cells.choose_hidden``, ``cells.audit``): no hidden count can be worked out or shown small.
+    ``values`` (default: every other numeric column) are blanked in hidden rows; ``suppressed`` flags them.
+    """
+    from revmentor_nb.privacy.cells import CellTable, choose_hidden
+
+    out = table.copy()
+    counts = pd.to_numeric(out[count], errors="coerce").astype(float)
+    if counts.isna().any():
+        raise ValueError(f"suppress_parts needs every count; {count!r} has blank cells")
+    hidden, small = choose_hidden(CellTable(counts.to_numpy()[:, None], None, {0: float(counts.sum())}), k)
+    blank = list(values) if values is not None else [
+        c for c in out.columns if c != count and pd.api.types.is_numeric_dtype(out[c])
+        and not pd.api.types.is_bool_dtype(out[c])]
+    out[count] = counts.where(~hidden)
+    for col in blank:
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~hidden)
+    out["suppressed"] = hidden
+    marks = {label: small_marker(k) if s else HIDDEN_MARKER for label, h, s in zip(out.index, hidden, small) if h}
+    return mark_hidden(out, {count: marks})
+
+
 ANSWER_FILES = ("checkins", "assessments")
 
 
