@@ -1,6 +1,7 @@
 """The four demo reports read without squinting: every table and chart, as a board member sees them.
 
-Tables: no ``None``/``nan``/``<NA>`` anywhere; text columns left-aligned and number columns right-aligned;
+Tables: no ``None``/``nan``/``<NA>`` anywhere; headers in words, not snake_case; text columns left-aligned
+and number columns right-aligned;
 the design report's grade breakdown hides no count of k or more that could be shown (each hidden
 complement is needed: showing it would let a small cell be worked out). Charts: each has a one-sentence
 description, in its SVG and as the image's alternative text; time axes run in date order.
@@ -16,6 +17,7 @@ from report_reading import count_in, is_blank, read_report
 from revmentor_nb import Workspace
 from revmentor_nb.design.forecast import grade_supply_demand
 from revmentor_nb.privacy.cells import CellTable, audit
+from revmentor_nb.report.tables import header_text
 from revmentor_nb.workspace.signups import design_signups
 
 pytestmark = pytest.mark.notebook  # reads the reports the demo's notebooks wrote
@@ -63,6 +65,14 @@ def test_text_columns_are_left_aligned_and_number_columns_right_aligned(reports)
     assert not bad, "\n".join(bad[:30])
 
 
+def test_no_header_is_snake_case(reports):
+    """Headers read as words ("mentor", "mean before", "signed up"), never a frame's column name (mentor_id)."""
+    heads = [(name, t.caption, h) for name, r in reports.items() for t in r.tables for h in t.header]
+    assert len(heads) > 100, "the reports have hardly any table headers to check"
+    bad = [f"{name} [{caption}] header {h!r}" for name, caption, h in heads if "_" in h]
+    assert not bad, "\n".join(bad[:30])
+
+
 def test_large_numbers_have_thousands_separators(reports):
     bad = [f"{name} [{t.caption}] {cell!r}" for name, r in reports.items() for t in r.tables
            for j, head in enumerate(t.header) if not re.search(r"(^|_| )(id|hash|year|seed)$", head)
@@ -81,7 +91,7 @@ def test_the_grade_breakdown_hides_only_small_cells_and_needed_complements(demo_
     rows = [r["grade"] for r in table.records()]
     assert rows == list(truth.index.astype(str))
     cells = CellTable(truth[parts].to_numpy(float), truth["signed_up"].to_numpy(float))
-    shown = {(r["grade"], c): r[c] for r in table.records() for c in parts + ["signed_up"]}
+    shown = {(r["grade"], c): r[header_text(c)] for r in table.records() for c in parts + ["signed_up"]}
     order = [(g, c) for g in rows for c in parts] + [(g, "signed_up") for g in rows]
     hidden = np.array([is_blank(shown[key]) for key in order])
     values = cells.values()

@@ -35,7 +35,7 @@ def test_text_left_numbers_right_long_text_wraps():
     markup = table_html(frame)
     table = _read(markup)
     assert table.align[0] == ["left", "right", "right", "left", "right", "left"]
-    assert table.column("person_id") == ["123456", "7"]  # ids are not grouped
+    assert table.column("person") == ["123456", "7"]  # ids are not grouped (and the header reads as a word)
     assert table.column("ok") == ["yes", "no"]
     assert markup.count("white-space:normal;min-width") == 2  # the reason column wraps (and only it)
 
@@ -95,3 +95,18 @@ def test_charts_carry_their_description_into_the_svg_and_time_runs_in_date_order
     assert chart.to_dict()["encoding"]["y"]["scale"]["domain"] == ["announce", "launch", "close"]
     svg = chart_svg(chart)
     assert "<desc>A Gantt chart" in svg and 'role="img"' in svg
+
+
+def test_headers_read_as_words_and_the_frame_keeps_its_column_names():
+    from revmentor_nb.report.tables import header_text
+
+    frame = pd.DataFrame({"mentor_id": ["P-1"], "mentor_department": ["Legal"], "mean_pre": [2.5], "n_paired": [40],
+                          "signed_up": [12]})
+    table = _read(table_html(frame))
+    assert table.header == ["mentor", "mentor department", "mean before", "paired", "signed up"]
+    assert list(frame.columns)[0] == "mentor_id"  # the core frame is untouched
+    assert [header_text(c) for c in ("person_id", "mean_post", "age_band", "who")] == \
+        ["person", "mean after", "age band", "who"]
+    twins = _read(table_html(pd.DataFrame({"mentor_id": ["P-1"], "mentor": ["Ann Lee"]})))
+    assert twins.header == ["mentor id", "mentor"]  # two columns never share a header
+    assert _read(table_html(frame, readable_headers=False)).header[0] == "mentor_id"  # a file's own names

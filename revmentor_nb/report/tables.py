@@ -2,7 +2,8 @@
 
 Escaped (participant text is never markup); text columns left-aligned, number columns right-aligned
 with thousands separators and one number of decimals per column; columns as wide as their content,
-wrapping only in long-text columns; a missing value is blank (never ``None``, ``nan`` or ``<NA>``) and
+wrapping only in long-text columns; headers in words (``mentor``, not ``mentor_id``); a missing value
+is blank (never ``None``, ``nan`` or ``<NA>``) and
 a suppressed count shows its marker (``< 5`` or ``hidden``, from ``frame.attrs["hidden"]``) with a
 footnote saying what the markers mean. Alignment and wrapping are inline styles, so the table looks
 the same in a report, in JupyterLab and inside a widget whatever stylesheet surrounds it.
@@ -26,12 +27,32 @@ MARKER_NOTE = ("{small}: fewer than {k} people (possibly none), not shown to pro
                "not shown so that a smaller group cannot be worked out from the totals.")
 STYLE = {"num": "text-align:right;white-space:nowrap", "text": "text-align:left;white-space:nowrap",
          "long": "text-align:left;white-space:normal;min-width:12em;max-width:30em"}
-HEAD = "white-space:normal;vertical-align:bottom"  # headers wrap at spaces and after underscores
+HEAD = "white-space:normal;vertical-align:bottom"  # headers wrap at spaces
+# readable headers for the core frames' column names (the frames keep theirs); any other name reads with spaces
+HEADERS = {
+    "person_id": "person", "mentor_id": "mentor", "mentee_id": "mentee",
+    "n_pre": "before", "n_post": "after", "n_paired": "paired", "missing_post": "no after response",
+    "missing_pre": "no before response", "mean_pre": "mean before", "mean_post": "mean after",
+    "mean_change": "mean change", "n_comparison": "comparison (n)", "logrank_chi2": "log-rank χ²",
+    "p_logrank": "p (log-rank)", "reverse_keyed": "reverse-keyed items", "days_since_last": "days since last meeting",
+    "total_fit": "total fit", "data_hash": "data hash", "not_eligible": "not eligible", "signed_up": "signed up",
+}
 
 
-def _header(name: object) -> str:
-    """A header that may break after an underscore (``mentor_<wbr>department``): its text is unchanged."""
-    return html.escape(str(name)).replace("_", "_<wbr>")
+def header_text(name: object) -> str:
+    """The header a reader sees for a column: ``mentor_id`` reads ``mentor``, ``mean_pre`` ``mean before``,
+    any other snake_case name with spaces (``mentor_department``: ``mentor department``)."""
+    text = str(name)
+    return HEADERS.get(text, text.replace("_", " ").strip() or text)
+
+
+def _headers(names: list[object], readable: bool = True) -> list[str]:
+    """The header cells' escaped text: readable (two alike keep their names in words), or the frame's own."""
+    if not readable:
+        return [html.escape(str(n)).replace("_", "_<wbr>") for n in names]
+    texts = [header_text(n) for n in names]
+    texts = [t if texts.count(t) == 1 else str(n).replace("_", " ") for t, n in zip(texts, names)]
+    return [html.escape(t) for t in texts]
 
 
 def _blank(value: object) -> bool:
@@ -83,12 +104,13 @@ def column_cells(column: pd.Series, grouped: bool = True) -> tuple[list[str], st
 
 
 def table_html(frame: pd.DataFrame, *, caption: str = "", max_rows: int | None = None, na_rep: str = "",
-               notes: Mapping[str, str] | None = None) -> str:
+               notes: Mapping[str, str] | None = None, readable_headers: bool = True) -> str:
     """``frame`` as an escaped HTML table in the house style; a note says how many rows were left out.
 
     ``na_rep`` is what a missing value shows (blank by default; never ``None``/``nan``/``<NA>``). Suppressed
     counts show their marker from ``frame.attrs["hidden"]``; ``notes`` (or ``frame.attrs["notes"]``) are
-    footnotes, e.g. why a column is blank.
+    footnotes, e.g. why a column is blank. Headers read as words (``header_text``) unless ``readable_headers``
+    is False (a preview of a file, whose own column names the reader must recognise).
     """
     shown = frame if max_rows is None else frame.head(max_rows)
     hidden = frame.attrs.get("hidden", {}) or {}
@@ -106,8 +128,8 @@ def table_html(frame: pd.DataFrame, *, caption: str = "", max_rows: int | None =
             kind = "num" if all(not c or c in k_marks or NUMERIC_TEXT.match(c) for c in cells) else kind
         columns.append([html.escape(c) if c else html.escape(na_rep) for c in cells])
         kinds.append(kind)
-    head = "".join(f'<th class="rm-{kind}" style="{STYLE[kind].split(";")[0]};{HEAD}">{_header(name)}</th>'
-                   for name, kind in zip(shown.columns, kinds))
+    head = "".join(f'<th class="rm-{kind}" style="{STYLE[kind].split(";")[0]};{HEAD}">{text}</th>'
+                   for text, kind in zip(_headers(list(shown.columns), readable_headers), kinds))
     body = "".join("<tr>" + "".join(f'<td class="rm-{kinds[j]}" style="{STYLE[kinds[j]]}">{columns[j][i]}</td>'
                                     for j in range(len(kinds))) + "</tr>" for i in range(len(shown)))
     table = (f'<table class="rm-table" style="border-collapse:collapse;width:auto"><thead><tr>{head}</tr></thead>'
