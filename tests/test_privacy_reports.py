@@ -130,7 +130,7 @@ TABLES: dict[str, dict[str, Grouped | People | NotGrouped]] = {
         "Success criteria": NotGrouped("verdicts judged on the suppressed tables (evaluation_view.safe_verdict)"),
         "Change from before to after": Grouped(
             counts=("paired",), figures=("mean before", "mean after", "change [95% CI]", "paired t p", "Wilcoxon p",
-                                         "Cohen's d_z [95% CI]", "before, completers"),
+                                         "Cohen's dz [95% CI]", "before, completers"),
             blank_with=(("no after response", "before, no after response"),)),
         "Scores after the programme": Grouped(counts=("n",), figures=("mean after [95% CI]",)),
         "Instruments used": NotGrouped("the instruments' definitions"),

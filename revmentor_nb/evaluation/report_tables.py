@@ -239,7 +239,7 @@ def change_report(table: pd.DataFrame) -> pd.DataFrame:
         "mean before": t["mean_pre"].round(2), "mean after": t["mean_post"].round(2),
         "change [95% CI]": _ci(t["mean_change"], t["change_low"], t["change_high"]),
         "paired t p": _p(t["p_t"]), "Wilcoxon p": _p(t["p_wilcoxon"]),
-        "Cohen's d_z [95% CI]": _ci(t["d_z"], t["d_z_low"], t["d_z_high"], "{:.2f}"),
+        "Cohen's dz [95% CI]": _ci(t["d_z"], t["d_z_low"], t["d_z_high"], "{:.2f}"),
         **({"before, completers": t["pre_mean_completers"].round(2),
             "before, no after response": t["pre_mean_missing_post"].round(2)} if "pre_mean_missing_post" in t else {}),
     }).reset_index(drop=True)

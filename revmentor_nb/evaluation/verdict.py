@@ -139,7 +139,7 @@ def judge_change(c: Criterion, prepost: pd.DataFrame, k: int) -> dict[str, objec
     text = (f"mean change {r['mean_change']:+.2f} (95% CI {r['change_low']:+.2f} to {r['change_high']:+.2f}) in "
             f"{int(r['n_paired'])} paired {c.who}, target at least {c.target:+g}; "
             f"{_firmness(r['change_low'], r['change_high'], c.target)}. "
-            f"Cohen's d_z {r['d_z']:.2f} (95% CI {r['d_z_low']:.2f} to {r['d_z_high']:.2f}); paired t {_p(r['p_t'])}; "
+            f"Cohen's dz {r['d_z']:.2f} (95% CI {r['d_z_low']:.2f} to {r['d_z_high']:.2f}); paired t {_p(r['p_t'])}; "
             f"Wilcoxon {_p(r['p_wilcoxon'])}; {int(r['missing_post'])} without an after response (not imputed)")
     return _row(c, verdict, text, r["mean_change"], r["change_low"], r["change_high"], r["n_paired"])
 
