@@ -110,3 +110,25 @@ def test_headers_read_as_words_and_the_frame_keeps_its_column_names():
     twins = _read(table_html(pd.DataFrame({"mentor_id": ["P-1"], "mentor": ["Ann Lee"]})))
     assert twins.header == ["mentor id", "mentor"]  # two columns never share a header
     assert _read(table_html(frame, readable_headers=False)).header[0] == "mentor_id"  # a file's own names
+
+
+def test_the_before_after_chart_has_one_legend_for_colour_and_shape():
+    """Issue 19: the evaluation's before/after chart drew a colour legend and a shape legend for the same groups."""
+    import re
+
+    from revmentor_nb.report import charts
+
+    means = pd.DataFrame({"group": ["Legal", "Legal", "Sales", "Sales"], "stage": ["pre", "post"] * 2,
+                          "mean": [3.0, 3.4, 2.8, 3.1], "mean_low": [2.8, 3.2, 2.5, 2.9],
+                          "mean_high": [3.2, 3.6, 3.1, 3.3], "n": [20, 20, 15, 15]})
+    spec = charts.measure_before_after(means, "Mean before and after (95% CI)").to_dict()
+    with_legend = [(i, ch, enc) for i, layer in enumerate(spec["layer"]) for ch, enc in layer["encoding"].items()
+                   if isinstance(enc, dict) and enc.get("field") == "group" and ch not in ("xOffset", "detail") and enc.get("legend", {}) is not None]
+    assert {ch for _, ch, _ in with_legend} == {"color", "shape"}, with_legend
+    assert len({i for i, _, _ in with_legend}) == 1  # one layer draws it, so Vega-Lite merges them into one
+    assert with_legend[0][2]["legend"] == with_legend[1][2]["legend"]
+    whiskers = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
+    assert whiskers["encoding"]["stroke"]["legend"] is None and "color" not in whiskers["encoding"]
+    svg = chart_svg(charts.measure_before_after(means, "Mean before and after (95% CI)"))
+    legends = re.findall(r'aria-label="(Symbol legend[^"]*)"', svg)
+    assert legends == ["Symbol legend for shape and fill color with 2 values: Legal, Sales"], legends

@@ -52,19 +52,24 @@ def change_estimates(table: pd.DataFrame) -> alt.Chart:
 
 @says_when_empty('No before and after scores yet for this measure.')
 def measure_before_after(means: pd.DataFrame, title: str) -> alt.Chart:
-    """One measure's mean before and after with 95% CIs, one colour per group (aggregate means only)."""
+    """One measure's mean before and after with 95% CIs, one colour and shape per group (aggregate means only).
+
+    One legend: colour and shape name the same groups, so the dots' layer draws one legend for both; the
+    whiskers take the same colours through the stroke channel, which has no legend (a colour encoding on
+    both layers would make Vega-Lite draw a colour legend beside the shape legend).
+    """
     data = means.dropna(subset=["mean"])
-    base = alt.Chart(data).encode(
-        x=alt.X("stage:N", sort=["pre", "post"], title=None),
-        color=alt.Color("group:N", scale=alt.Scale(range=OKABE_ITO), legend=alt.Legend(orient="bottom", title=None)),
-        xOffset=alt.XOffset("group:N"))
+    legend = alt.Legend(orient="bottom", title=None)
+    color = alt.Color("group:N", scale=alt.Scale(range=OKABE_ITO), legend=legend)
+    base = alt.Chart(data).encode(x=alt.X("stage:N", sort=["pre", "post"], title=None), xOffset=alt.XOffset("group:N"))
     domain = _span(data["mean"], data.get("mean_low", data["mean"]), data.get("mean_high", data["mean"]))
     points = base.mark_point(filled=True, size=90).encode(
-        shape=alt.Shape("group:N", legend=alt.Legend(orient="bottom", title=None)),
+        color=color, shape=alt.Shape("group:N", legend=legend),
         y=alt.Y("mean:Q", title="mean score", scale=alt.Scale(domain=domain, zero=False, nice=False)),
         tooltip=["group:N", "stage:N", "n:Q", alt.Tooltip("mean:Q", format=".2f")])
-    ci = base.mark_rule(strokeWidth=2).encode(y="mean_low:Q", y2="mean_high:Q")
-    return (ci + points).properties(width=320, height=240, title=title,
+    ci = base.mark_rule(strokeWidth=2).encode(stroke=alt.Stroke("group:N", scale=alt.Scale(range=OKABE_ITO), legend=None),
+                                              y="mean_low:Q", y2="mean_high:Q")
+    return (points + ci).properties(width=320, height=240, title=title,
                                     description="Dots of one measure's mean before and after per group, each with "
                                                 "its 95% confidence interval as a vertical line.")
 
