@@ -408,6 +408,7 @@ def test_crafted_evaluation_hides_the_three_mentors_and_the_dropouts_mean(crafte
     levels = report.tables_titled("Scores after the programme")[0]
     mentors = [r for r in levels.records() if r["group"] == "mentors"]
     assert mentors and all(is_blank(r["n"]) and is_blank(r["mean after [95% CI]"]) for r in mentors)
+    assert all(r["n"] == "< 5" and r["mean after [95% CI]"] == "" for r in mentors)  # the marker, never a dash
     change = report.tables_titled("Change from before to after")[0].records()[0]
     if _small(count_in(change["no after response"]), 5):
         assert is_blank(change["before, no after response"])

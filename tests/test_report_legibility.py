@@ -65,6 +65,13 @@ def test_text_columns_are_left_aligned_and_number_columns_right_aligned(reports)
     assert not bad, "\n".join(bad[:30])
 
 
+def test_the_evaluation_report_marks_hidden_figures_never_with_a_dash(reports):
+    """04 shows a suppressed count as '< 5' or 'hidden' and leaves its figures blank (with a footnote)."""
+    dashes = [f"[{t.caption}] {t.header[j]!r}" for t in reports["04_evaluate.html"].tables for row in t.rows
+              for j, cell in enumerate(row) if cell.strip() in ("—", "-", "–")]
+    assert not dashes, dashes[:10]
+
+
 def test_no_header_is_snake_case(reports):
     """Headers read as words ("mentor", "mean before", "signed up"), never a frame's column name (mentor_id)."""
     heads = [(name, t.caption, h) for name, r in reports.items() for t in r.tables for h in t.header]
