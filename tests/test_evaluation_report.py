@@ -185,6 +185,14 @@ def test_levels_reliability_and_kpi_tables_mark_hidden_counts():
     table, _ = _shown(view.kpi_report(out))
     assert table.records()[1]["participants"] == "hidden" and table.records()[1]["comparison group"] == "< 5"
     assert table.records()[1]["Fisher p"] == "" and table.records()[0]["participants"] == "80.0% of 40"
+    sides = pd.concat([kpis.assign(who=w) for w in ("mentors", "mentees", "participants")], ignore_index=True)
+    sides.loc[sides["who"] == "mentees", "n"] = 3
+    sides.loc[sides["who"] == "participants", ["n", "n_comparison"]] = [43, 43]
+    figures = ["rate", "rate_comparison", "difference_points", "difference_low", "difference_high", "p_fisher"]
+    hidden = view._hide_total(suppress(sides, K, "n", values=figures), ["measure", "months"], figures, K)
+    whole = view.kpi_report(hidden).iloc[[4, 5]]  # the participants rows: mentors + mentees would give 3 away
+    table, _ = _shown(whole)
+    assert [r["participants"] for r in table.records()] == ["hidden", "hidden"], table.records()
 
 
 def test_a_suppressed_pre_post_row_hides_every_count_that_would_give_it_away(programme):
