@@ -132,3 +132,21 @@ def test_the_before_after_chart_has_one_legend_for_colour_and_shape():
     svg = chart_svg(charts.measure_before_after(means, "Mean before and after (95% CI)"))
     legends = re.findall(r'aria-label="(Symbol legend[^"]*)"', svg)
     assert legends == ["Symbol legend for shape and fill color with 2 values: Legal, Sales"], legends
+
+
+def test_a_count_chart_marks_a_hidden_count_instead_of_leaving_it_out():
+    """Issue 19: the design report's unmatched-by-reason chart dropped the hidden reasons silently."""
+    import re
+
+    from revmentor_nb.report import charts
+
+    reasons = for_report(pd.DataFrame({"why": ["spaces", "topic", "demand", "location", "no consent"],
+                                       "people": [22, 3, 39, 2, 8]}), k=5, count="people")
+    svg = chart_svg(charts.counts(reasons, "why", "people", "Who would go unmatched, and why"))
+    labels = re.findall(r'aria-label="([^"]*)"', svg)
+    assert "why: topic; marker: &lt; 5; people: &lt; 5" in labels and "people: 39; why: demand" in labels
+    axis = next(a for a in labels if a.startswith("Y-axis"))
+    assert axis.endswith("demand, spaces, no consent, topic, location")  # longest first, the hidden ones last
+    assert "hidden for privacy" in charts.counts(reasons, "why", "people", "t").to_dict()["description"]
+    plain = charts.counts(reasons.dropna(subset=["people"]).assign(people=lambda f: f["people"]), "why", "people", "t")
+    assert "layer" not in plain.to_dict()  # nothing hidden: the plain bar chart

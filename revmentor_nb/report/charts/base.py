@@ -118,13 +118,30 @@ def timeline(plan: pd.DataFrame, today: date | None = None) -> alt.Chart:
 
 
 @says_when_empty('Nothing to count yet.')
-def counts(table: pd.DataFrame, category: str, value: str, title: str, description: str | None = None) -> alt.Chart:
-    """A horizontal bar per category (e.g. unmatched reasons, pair statuses), longest first."""
-    return alt.Chart(table).mark_bar(color=OTHER).encode(
-        y=alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
-        x=alt.X(f"{value}:Q", title=value), tooltip=[category, value],
-    ).properties(width=WIDTH, title=title,
-                 description=description or f"A bar chart of the number of {value} for each {category}, longest first.")
+def counts(table: pd.DataFrame, category: str, value: str, title: str,
+           description: str | None = None) -> alt.Chart | alt.LayerChart:
+    """A horizontal bar per category (e.g. unmatched reasons, pair statuses), longest first.
+
+    A count suppressed for privacy is a marked gap, never silently absent: its row carries the table's
+    marker (``< 5`` or ``hidden``, from ``table.attrs["hidden"]``) in grey, below the shown bars.
+    """
+    marks = (table.attrs.get("hidden", {}) or {}).get(value, {})
+    data = table.assign(marker=[marks.get(i, "hidden") if pd.isna(v) else ""
+                                for i, v in zip(table.index, pd.to_numeric(table[value], errors="coerce"))])
+    shown = data[data["marker"] == ""]
+    order = list(dict.fromkeys([*shown.sort_values(value, ascending=False, kind="stable")[category].astype(str),
+                                *data.loc[data["marker"] != "", category].astype(str)]))
+    y = alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
+    bars = alt.Chart(shown).mark_bar(color=OTHER).encode(y=y, x=alt.X(f"{value}:Q", title=value),
+                                                         tooltip=[category, value])
+    text = description or f"A bar chart of the number of {value} for each {category}, longest first."
+    if shown.shape[0] == data.shape[0]:
+        return bars.properties(width=WIDTH, title=title, description=text)
+    gaps = alt.Chart(data[data["marker"] != ""]).mark_text(align="left", dx=3, fontSize=10, color="#555").encode(
+        y=y, x=alt.datum(0), text="marker:N", tooltip=[category, alt.Tooltip("marker:N", title=value)])
+    return alt.layer(bars, gaps).properties(
+        width=WIDTH, title=alt.TitleParams(title, subtitle=["grey labels mark counts not shown for privacy"]),
+        description=text.rstrip(".") + ", with a grey label where a count is hidden for privacy.")
 
 
 def with_description(svg: str, description: str) -> str:
