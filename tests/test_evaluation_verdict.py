@@ -72,7 +72,7 @@ def test_change_criterion_met_or_not_with_the_numbers(gain, verdict):
     out = judge([c], table, levels(scores, groups), pd.DataFrame(columns=KPI_COLUMNS), 5).iloc[0]
     assert out["verdict"] == verdict and out["n"] == 60
     assert out["estimate"] == pytest.approx(table.iloc[0]["mean_change"])
-    assert f"{table.iloc[0]['mean_change']:+.2f}" in out["evidence"] and "d_z" in out["evidence"]
+    assert f"{table.iloc[0]['mean_change']:+.2f}" in out["evidence"] and "Cohen's dz" in out["evidence"]
 
 
 def test_change_criterion_on_too_few_people_is_not_enough_data():
