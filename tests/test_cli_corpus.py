@@ -320,6 +320,15 @@ def build_corpus(base: Path) -> list[Case]:
     cases += [
         Case("run on a folder that is not a workspace", ["run", str(stranger)], (1,), watch=[str(stranger)]),
         Case("run on nothing", ["run", str(base / "nowhere")], (1,)),
+        Case("import-survey a binary file", ["import-survey", str(ws), str(files / "checkins-binary.csv")], (1,),
+             watch=[str(ws)]),
+        Case("import-survey an empty file", ["import-survey", str(ws), str(files / "checkins-empty.csv")], (1,),
+             watch=[str(ws)]),
+        Case("import-survey no file", ["import-survey", str(ws), str(base / "nowhere.csv")], (1,), watch=[str(ws)]),
+        Case("import-survey into no workspace", ["import-survey", str(stranger), str(files / "checkins.csv")], (1,),
+             watch=[str(stranger)]),
+        Case("import-survey --map without =", ["import-survey", str(ws), str(files / "checkins.csv"), "--map", "id"],
+             (2,), watch=[str(ws)], needs="HEADER=COLUMN"),
         Case("no command", [], (2,)),
         Case("unknown command", ["launch"], (2,)),
     ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -424,3 +425,30 @@ def test_survey_ids_are_stable_codes_unlike_report_pseudonyms(person, salt, stag
     assert code[2:] != pseudonym(person, salt)[2:]  # a link's code never equals the id a report shows
     link = survey_link("https://forms.example.org/r/x?a={id}&b={stage}", person, salt, stage=stage)
     assert parse_qs(urlsplit(link).query) == {"a": [code], "b": [stage]}
+
+
+def test_survey_import_from_the_command_line_refuses_a_bad_file_whole_and_stores_a_good_one(ws, tmp_path, capsys):
+    salt = ws.pseudonym_salt
+    export = pd.DataFrame({"Respondent": [survey_id(p, salt) for p in ("M1", "E3")],
+                           "Completion time": ["2026-03-15", "2026-03-16"], "How satisfied are you?": [5, 2],
+                           "On track?": ["yes", "no"]})
+    maps = ["--map", "Respondent=person_id", "--map", "Completion time=date", "--map",
+            "How satisfied are you?=satisfaction", "--map", "On track?=on_track"]
+    bad = tmp_path / "bad.csv"
+    export.assign(Respondent=["R-00000000", survey_id("M1", salt)]).to_csv(bad, index=False)
+    def files() -> list[tuple[str, bytes]]:
+        return sorted((str(p), p.read_bytes()) for p in ws.root.rglob("*") if p.is_file())
+
+    before = files()
+    assert main(["import-survey", str(ws.root), str(bad), "--stage", "kickoff", *maps]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"bad\.csv\s+2\s+person_id\s+R-00000000", err) and "Traceback" not in err, err
+    assert Workspace(ws.root).table(mon.SURVEY_CHECKINS) is None  # refused: nothing stored
+    assert files() == before
+    assert main(["import-survey", str(ws.root), str(bad), "--map", "Respondent"]) == 2  # a --map without '='
+    assert "HEADER=COLUMN" in capsys.readouterr().err
+    good = tmp_path / "kickoff.csv"
+    export.to_csv(good, index=False)
+    assert main(["import-survey", str(ws.root), str(good), "--stage", "kickoff", *maps]) == 0
+    assert "imported kickoff.csv" in capsys.readouterr().out
+    assert sorted(Workspace(ws.root).table(mon.SURVEY_CHECKINS)["person_id"]) == ["E3", "M1"]

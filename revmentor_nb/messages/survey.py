@@ -8,7 +8,7 @@ as check-ins, matched to people by that id.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pandas as pd
@@ -39,19 +39,28 @@ def survey_link(template: str, person_id: str, salt: str, *, stage: str = "", pa
                            pair=quote(code, safe=""))
 
 
-def import_survey(ws: "Workspace", path: str | Path, *, mapping: dict[str, str] | None = None,
-                  stage: str | None = None, who: str | None = None) -> "ImportRecord":
-    """Import a survey export as check-ins, people found by their survey id; adds to earlier survey imports.
+def survey_checkins(ws: "Workspace", path: str | Path, *, mapping: dict[str, str] | None = None,
+                    stage: str | None = None) -> pd.DataFrame:
+    """A survey export read and checked as check-ins, people found by their survey id; stores nothing.
+
+    ``revmentor import-survey`` calls it before taking the workspace's lock, so a refused file
+    leaves the workspace untouched. See ``_checked`` for the rules.
+    """
+    return _checked(ws, path, mapping=mapping, stage=stage)[0]
+
+
+def _checked(ws: "Workspace", path: str | Path, *, mapping: dict[str, str] | None,
+             stage: str | None) -> tuple[pd.DataFrame, Any]:
+    """The checked check-ins of a survey export and the header mapping used.
 
     ``mapping`` maps the export's headers onto the check-in columns (the survey-id column onto
     ``person_id``); ``stage`` fills the stage when the export has no stage column. Every row
     whose id is no participant's, and every contract problem, is reported (file, row, column)
-    and nothing is stored. Other columns of the export (names, e-mails a form may add) are dropped.
+    in one InputError. Other columns of the export (names, e-mails a form may add) are dropped.
     """
     from revmentor_nb.io.contract import kind as get_kind
     from revmentor_nb.io.load import validate_frame
     from revmentor_nb.io.read import read_table
-    from revmentor_nb.monitoring.activity import SURVEY_CHECKINS
 
     path = Path(path)
     log = ProblemLog(path.name)
@@ -74,7 +83,19 @@ def import_survey(ws: "Workspace", path: str | Path, *, mapping: dict[str, str] 
     contract = [c.name for c in get_kind("checkins").columns]
     frame = validate_frame("checkins", text[[c for c in contract if c in text]], file=path.name,
                            participants=people)
-    frame = frame[[c for c in contract if c in frame]].reset_index(drop=True)
+    return frame[[c for c in contract if c in frame]].reset_index(drop=True), used
+
+
+def import_survey(ws: "Workspace", path: str | Path, *, mapping: dict[str, str] | None = None,
+                  stage: str | None = None, who: str | None = None) -> "ImportRecord":
+    """Import a survey export as check-ins (``survey_checkins``); adds to earlier survey imports.
+
+    Nothing is stored while any row has a problem; the same person, stage and date counts once.
+    """
+    from revmentor_nb.monitoring.activity import SURVEY_CHECKINS
+
+    path = Path(path)
+    frame, used = _checked(ws, path, mapping=mapping, stage=stage)
     earlier = ws.table(SURVEY_CHECKINS)
     if earlier is not None:
         frame = pd.concat([earlier, frame], ignore_index=True)

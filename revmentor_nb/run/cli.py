@@ -96,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--kernel", metavar="NAME", default="python3",
                    help="Jupyter kernel to run the notebooks with (default python3; see `jupyter kernelspec list`)")
     _send_parser(sub)
+    _survey_parser(sub)
     _add_lab_commands(sub)
     return p
 
@@ -113,6 +114,20 @@ def _send_parser(sub: Any) -> None:
     s.add_argument("--resume", action="store_true", help="with --send: finish the last run of this kind that "
                                                          "stopped part-way (its drafts as they were)")
     s.add_argument("--as-of", help="date to judge what is due at (YYYY-MM-DD; default today, capped at the end)")
+
+
+def _survey_parser(sub: Any) -> None:
+    """`revmentor import-survey DIR FILE [--stage S] [--map HEADER=COLUMN ...]` (docs/messages.md)."""
+    s = sub.add_parser("import-survey", help="import a survey export (CSV or .xlsx) as check-ins, people found by "
+                                              "the survey id in their link; nothing is stored while any row has a "
+                                              "problem", epilog="docs/messages.md: Check-ins back from the survey")
+    s.add_argument("dir", help="the workspace")
+    s.add_argument("file", help="the survey tool's export")
+    s.add_argument("--stage", help="the check-in stage when the export has no stage column (e.g. midpoint)")
+    s.add_argument("--map", action="append", default=[], metavar="HEADER=COLUMN",
+                   help="map an export header onto a check-in column, e.g. --map 'Respondent id=person_id' "
+                        "(repeat it; headers not given are matched by name)")
+    s.add_argument("--who", help="who imports, for the audit log (default: the user name)")
 
 
 def _add_lab_commands(sub: Any) -> None:
@@ -317,8 +332,27 @@ def cmd_send(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_survey(args: argparse.Namespace) -> int:
+    from revmentor_nb.messages.survey import import_survey, survey_checkins
+    from revmentor_nb.workspace.workspace import Workspace
+
+    mapping: dict[str, str] = {}
+    for item in args.map:
+        header, sep, column = item.rpartition("=")
+        if not sep or not header.strip() or not column.strip():
+            raise UsageError(f"--map {item!r}: write HEADER=COLUMN, e.g. --map 'Respondent id=person_id'")
+        mapping[header.strip()] = column.strip()
+    ws = Workspace(args.dir)
+    survey_checkins(ws, args.file, mapping=mapping or None, stage=args.stage)  # every problem, nothing touched
+    with ws.run_lock(wait=False):  # not while a run reads the check-ins
+        record = import_survey(ws, args.file, mapping=mapping or None, stage=args.stage, who=args.who)
+    print(f"imported {Path(args.file).name} as check-ins into {ws.root}: {record.rows} survey answer(s) in all "
+          "(earlier survey imports included)")
+    return EXIT_OK
+
+
 COMMANDS = {"validate": cmd_validate, "new": cmd_new, "run": cmd_run, "demo": cmd_demo, "send": cmd_send,
-            "lab": cmd_lab, "workshop": cmd_workshop}
+            "import-survey": cmd_import_survey, "lab": cmd_lab, "workshop": cmd_workshop}
 
 
 def main(argv: list[str] | None = None) -> int:
