@@ -45,8 +45,9 @@ _CONTROLS: tuple[tuple[str, str, type, float, float, float], ...] = (
     ("kickoff_weeks", "no kickoff meeting after (weeks)", w.BoundedIntText, 1, 12, 1),
     ("response_days", "days to answer a check-in", w.BoundedIntText, 7, 90, 1),
 )
-_PAIR_COLUMNS = ["mentor", "mentee", "status", "held", "expected", "days since last", "trend", "mentor logged",
-                 "reason"]
+# why a pair has its status sits beside the status: at 1,024 px the columns after it need a scroll
+_PAIR_COLUMNS = ["mentor", "mentee", "status", "reason", "held", "expected", "days since last", "trend",
+                 "mentor logged"]
 MAX_ROWS = 60
 
 
