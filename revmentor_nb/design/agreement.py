@@ -58,9 +58,13 @@ def programme_context(design: ProgramDesign) -> dict[str, Any]:
             "first_meeting": f"the week of {s.start_date:%d %B %Y}"}
 
 
-def pair_context(design: ProgramDesign, pair: Mapping[str, Any]) -> dict[str, Any]:
-    """The programme's context plus one pair's fields (missing ones as a blank line to fill in by hand)."""
-    out = programme_context(design)
+def pair_context(design: ProgramDesign, pair: Mapping[str, Any],
+                 programme: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The programme's context plus one pair's fields (missing ones as a blank line to fill in by hand).
+
+    ``programme`` is ``programme_context(design)`` computed once by a caller writing many pairs.
+    """
+    out = dict(programme) if programme is not None else programme_context(design)
     for key, value in pair.items():
         if isinstance(key, str) and key != "contacts":
             out[key] = _text(value)
@@ -72,21 +76,26 @@ def pair_context(design: ProgramDesign, pair: Mapping[str, Any]) -> dict[str, An
 
 
 def render_document(document: str, design: ProgramDesign, pair: Mapping[str, Any], root: str | Path | None = None,
-                    *, as_html: bool = False) -> str:
+                    *, as_html: bool = False, programme: Mapping[str, Any] | None = None) -> str:
     """One pair's agreement or introduction note (Markdown, or an escaped HTML fragment)."""
-    text = render(template_name(document, design), pair_context(design, pair), root)
-    if not as_html:
-        return text
+    text = render(template_name(document, design), pair_context(design, pair, programme), root)
+    return document_html(document, text) if as_html else text
+
+
+def document_html(document: str, text: str) -> str:
+    """A rendered document's Markdown as the escaped HTML fragment ``render_document(as_html=True)`` gives."""
     return f'<div class="rm-{document}">\n{markdown_to_html(text)}\n</div>'
 
 
 def render_agreement(design: ProgramDesign, pair: Mapping[str, Any], root: str | Path | None = None,
-                     *, as_html: bool = False) -> str:
+                     *, as_html: bool = False,
+                     programme: Mapping[str, Any] | None = None) -> str:
     """One pair's mentoring agreement from the programme's agreement template."""
-    return render_document("agreement", design, pair, root, as_html=as_html)
+    return render_document("agreement", design, pair, root, as_html=as_html, programme=programme)
 
 
 def render_intro(design: ProgramDesign, pair: Mapping[str, Any], root: str | Path | None = None,
-                 *, as_html: bool = False) -> str:
+                 *, as_html: bool = False,
+                 programme: Mapping[str, Any] | None = None) -> str:
     """One pair's introduction note from the programme's intro template."""
-    return render_document("intro", design, pair, root, as_html=as_html)
+    return render_document("intro", design, pair, root, as_html=as_html, programme=programme)

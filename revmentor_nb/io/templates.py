@@ -8,6 +8,7 @@ placeholder, never a silent blank. HTML templates escape every value (participan
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +37,22 @@ def template_path(name: str, root: str | Path | None = None) -> Path:
     return default
 
 
+@lru_cache(maxsize=64)
+def _compiled(text: str, autoescape: bool) -> jinja2.Template:
+    """A template's text compiled once per process (a hand-over renders the same few templates thousands of times).
+
+    Keyed by the text itself, so a template edited on disk is compiled afresh on its next use.
+    """
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=autoescape,
+                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    return env.from_string(text)
+
+
 def render(name: str, context: Mapping[str, Any], root: str | Path | None = None) -> str:
     """Template ``name`` filled from ``context``; names ending in ``.html`` escape every value."""
     path = template_path(name, root)
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=path.name.endswith((".html", ".htm")),
-                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     try:
-        return env.from_string(path.read_text(encoding="utf-8")).render(**context)
+        return _compiled(path.read_text(encoding="utf-8"), path.name.endswith((".html", ".htm"))).render(**context)
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"{path}: {exc.message}; add it to the template's context or remove it from the "
                             f"template") from None

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from revmentor_nb.design.agreement import render_agreement, render_intro
+from revmentor_nb.design.agreement import document_html, programme_context, render_agreement, render_intro
 from revmentor_nb.io.export import write_csv, write_xlsx
 from revmentor_nb.io.markdown import to_html as markdown_to_html
 from revmentor_nb.privacy.pseudonyms import scrub_ids  # noqa: F401  (kept here for callers of review.handover)
@@ -209,14 +209,16 @@ def write_outputs(ws: "Workspace", run_id: str, pairs: pd.DataFrame, unmatched: 
         write_csv(standing[0], work / "next-run-locks.csv", bom=True)
         write_csv(standing[1], work / "next-run-exclusions.csv", bom=True)
     stems, index = [], [f"# Match {run_id}: {len(table)} pairs", ""]
-    for _, row in table.iterrows():
+    programme = programme_context(ws.design)  # the same for every pair: built once
+    for row in table.to_dict("records"):
         stem = pair_stem(row["mentor_id"], row["mentee_id"])
         pair = pair_fields(row)
         names = f"{pair['mentor_name']} and {pair['mentee_name']}"
-        note = render_intro(ws.design, pair, ws.root)
-        files = {f"agreements/{stem}.md": render_agreement(ws.design, pair, ws.root),
+        note = render_intro(ws.design, pair, ws.root, programme=programme)
+        agreement = render_agreement(ws.design, pair, ws.root, programme=programme)
+        files = {f"agreements/{stem}.md": agreement,
                  f"agreements/{stem}.html": _html_page(f"Mentoring agreement: {names}",
-                                                       render_agreement(ws.design, pair, ws.root, as_html=True)),
+                                                       document_html("agreement", agreement)),
                  f"intros/{stem}.md": note,
                  f"intros/{stem}.html": _html_page(f"Introduction: {names}", markdown_to_html(note))}
         for rel, text in files.items():
