@@ -94,7 +94,8 @@ def read_frame(conn: sqlite3.Connection, dataset_id: int) -> pd.DataFrame:
     if meta is None:
         raise KeyError(f"dataset {dataset_id} is not in the workspace")
     types: dict[str, str] = json.loads(meta[0])
-    rows = [json.loads(r[0]) for r in conn.execute("SELECT data FROM dataset_rows WHERE dataset_id=? ORDER BY pos", (dataset_id,))]
+    data = [r[0] for r in conn.execute("SELECT data FROM dataset_rows WHERE dataset_id=? ORDER BY pos", (dataset_id,))]
+    rows = json.loads("[" + ",".join(data) + "]")  # one parse for the whole table, not one per row
     cols = list(types)
     columns = list(zip(*rows)) if rows else [[] for _ in cols]
     frame = pd.DataFrame({c: _decode(list(v), types[c]) for c, v in zip(cols, columns)})
