@@ -162,3 +162,65 @@ def test_a_matching_that_is_not_optimal_gets_no_prices():
     assert pr is not None and pr.u.sum() + pr.v.sum() == pytest.approx(4.0)
     assert np.all(w <= pr.u[e] + pr.v[m] + 1e-12)
     assert prices(m, e, w, np.array([1, 2]), 4) is None
+
+
+# --- a kept graph (each person's best pairs only; the rest priced block by block) --------------------------
+
+def _kept(keep: int):  # noqa: ANN202
+    """Every run keeps only each person's ``keep`` best pairs (as 20,000 + 20,000 sign-ups do)."""
+    return mock.patch.multiple("revmentor_nb.matching.engine", KEEP_ABOVE=0, KEEP=keep)
+
+
+@FAST
+@given(cs_instances, st.sampled_from([0.0, 0.5, 1.0]), st.integers(1, 3))
+def test_a_kept_graph_reaches_the_reference(people, most_pairs, keep):
+    from revmentor_nb.matching.reference import solve_reference
+
+    base = {"preset": "civil-service", "most_pairs": most_pairs}
+    with _kept(keep):
+        kept = match(people, settings=base)
+    full = match(people, settings=base)
+    # (most pairs first is one solve with its own bonus: compared with the full graph's answer only)
+    ref = solve_reference(people, pair_bonus=full.pair_bonus, tier_step=full.tier_step) if most_pairs < 1.0 else None
+    assert kept.status == "optimal" and kept.check_validity().empty
+    assert kept.objective == pytest.approx(full.objective, rel=1e-7, abs=1e-7)
+    if ref is not None:
+        assert kept.objective == pytest.approx(ref.objective, rel=1e-7, abs=1e-7)
+    g = kept._run.graph
+    assert g.kept and g.allowed == full._run.graph.n and g.n <= g.allowed
+    if kept.n_pairs:
+        assert "price every pair left out" in kept.certificate
+
+
+@FAST
+@given(small, st.integers(1, 2))
+def test_a_kept_graph_with_locks_and_either_people_equals_the_full_graph(inst, keep):
+    kw = dict(roster=inst.roster, exclusions=inst.exclusions, locks=inst.locks)
+    full = match(inst.participants, **kw)
+    with _kept(keep):
+        kept = match(inst.participants, **kw)
+    assert kept.status == full.status == "optimal" and kept.check_validity().empty
+    assert kept.objective == pytest.approx(full.objective, rel=1e-7, abs=1e-7)
+    assert kept.n_pairs == full.n_pairs
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cs_instances, st.data())
+def test_a_rematch_on_a_kept_graph_equals_a_cold_match(people, data):
+    with _kept(1):
+        res = match(people, settings={"preset": "civil-service"})
+        full = prepare(people, settings={"preset": "civil-service"})
+        g = full.graph
+    full = match(people, settings={"preset": "civil-service"})
+    cand = full.candidates[~full.candidates.chosen]
+    if cand.empty:
+        return
+    row = cand.iloc[data.draw(st.integers(0, len(cand) - 1))]  # perhaps a pair the kept graph left out
+    lock = (str(row.mentor_id), str(row.mentee_id))
+    with _kept(1):
+        warm = res.rematch(lock=[lock])
+    cold = match(people, settings={"preset": "civil-service"},
+                 locks=pd.DataFrame([lock], columns=["mentor_id", "mentee_id"]))
+    assert g.kept
+    assert warm.status == cold.status == "optimal" and warm.check_validity().empty
+    assert warm.objective == pytest.approx(cold.objective, rel=1e-7, abs=1e-7)

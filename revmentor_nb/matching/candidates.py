@@ -40,6 +40,26 @@ class CandidateGraph:
     rejected: pd.DataFrame
     seconds: float = 0.0
     _keys: np.ndarray | None = field(default=None, repr=False)
+    # a *kept* graph (too many pairs to hold): each mentee's and each mentor's best ``keep`` pairs only.
+    # omit_e / omit_m bound, per person, the ranking key (score + tie_scale x tiebreak) of every allowed
+    # pair left out, so any left-out pair can be priced (``outside``) without holding it; -inf: none left out
+    keep: int | None = None
+    n_allowed: int = -1  # allowed pairs in all (kept or not); -1 = len(m)
+    omit_e: np.ndarray | None = field(default=None, repr=False)
+    omit_m: np.ndarray | None = field(default=None, repr=False)
+    tie_scale: float = 0.0
+    seed: int = 0
+    consent_rule: bool = True
+
+    @property
+    def kept(self) -> bool:
+        """Whether this graph holds only each person's best pairs (the rest priced on demand)."""
+        return self.keep is not None
+
+    @property
+    def allowed(self) -> int:
+        """Allowed pairs in all, including those a kept graph leaves out."""
+        return self.n if self.n_allowed < 0 else self.n_allowed
 
     @property
     def n(self) -> int:
@@ -91,6 +111,98 @@ class CandidateGraph:
         return {r.name: np.asarray(r.allowed(blk), dtype=bool) for r in self.rules}
 
 
+    def evaluate(self, m: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Which of the given (mentor row, mentee row) pairs every rule allows, with their scores and tiebreaks."""
+        m = np.asarray(m, dtype=np.int64)
+        e = np.asarray(e, dtype=np.int64)
+        p = self.people
+        ok = p.can_mentor[m] & p.can_mentee[e] & self.consenting[m] & self.consenting[e] & (m != e)
+        blk = Block(p, m, e, dense=False)
+        for rule in self.rules:
+            ok &= np.asarray(rule.allowed(blk), dtype=bool)
+        ph = p.person_hash(self.seed)
+        return ok, np.asarray(score(self.terms, blk), dtype=np.float64), tie_break(ph[m], ph[e])
+
+    def with_pairs(self, m: np.ndarray, e: np.ndarray) -> "CandidateGraph":
+        """This graph with the given pairs added (those the rules allow and it lacks), kept sorted by mentee."""
+        ok, s, tb = self.evaluate(m, e)
+        m, e, s, tb = (np.asarray(a)[ok] for a in (m, e, s, tb))
+        k = e * self.people.n + m
+        k, first = np.unique(k, return_index=True)
+        new = ~np.isin(k, self.keys)
+        if not new.any():
+            return self
+        sel = first[new]
+        return _merged(self, m[sel], e[sel], s[sel], tb[sel])
+
+    def outside(self, bound_e: np.ndarray, bound_m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Left-out allowed pairs whose ranking key can exceed ``-bound_e[e] - bound_m[m]`` (a kept graph only).
+
+        A left-out pair's key is at most omit_e[e] and at most omit_m[m], so only mentees with
+        omit_e + bound_e + max(bound_m) > 0 and mentors with omit_m + bound_m + max(bound_e) > 0
+        can hold one; those rows x columns are generated again, block by block, and every allowed
+        left-out pair among them with key + bound_e + bound_m > 0 is returned as (m, e, score, tiebreak).
+        """
+        empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+        if not self.kept:
+            return empty
+        es = self.mentee_side[np.isfinite(self.omit_e[self.mentee_side])]
+        ms = self.mentor_side[np.isfinite(self.omit_m[self.mentor_side])]
+        if len(es) == 0 or len(ms) == 0:
+            return empty
+        es = es[self.omit_e[es] + bound_e[es] + float(bound_m[ms].max()) > 0]
+        ms = ms[self.omit_m[ms] + bound_m[ms] + float(bound_e[es].max(initial=-np.inf)) > 0]
+        if len(es) == 0 or len(ms) == 0:
+            return empty
+        any_either = bool(np.any(self.people.role[ms] == "either")) and bool(np.any(self.people.role[es] == "either"))
+        ph = self.people.person_hash(self.seed)
+        out: list[list[np.ndarray]] = [[], [], [], []]
+        chunk = max(1, CHUNK_CELLS // len(ms))
+        for start in range(0, len(es), chunk):
+            e_idx = es[start:start + chunk]
+            blk = Block(self.people, ms, e_idx, dense=True)
+            alive = _allowed(blk, self.rules, e_idx, ms, any_either)
+            flat = np.flatnonzero(alive)
+            if len(flat) == 0:
+                continue
+            cells = blk.cells(flat)
+            vals = score(self.terms, cells)
+            tb = tie_break(ph[cells.m_idx], ph[cells.e_idx])
+            hot = vals + self.tie_scale * tb + bound_e[cells.e_idx] + bound_m[cells.m_idx] > 0
+            if not hot.any():
+                continue
+            mm, ee = cells.m_idx[hot], cells.e_idx[hot]
+            gone = self.find(mm, ee) < 0  # only pairs the graph left out
+            for lst, arr in zip(out, (mm, ee, vals[hot], tb[hot])):
+                lst.append(arr[gone])
+        if not out[0]:
+            return empty
+        return tuple(np.concatenate(x) for x in out)  # type: ignore[return-value]
+
+
+def _allowed(blk: Block, rules: list[Rule], e_idx: np.ndarray, ms: np.ndarray, any_either: bool) -> np.ndarray:
+    """The cells of a dense block that every rule allows (and that are not one person paired with themselves)."""
+    alive = np.ones(blk.shape, dtype=bool)
+    if any_either:
+        alive &= e_idx[:, None] != ms[None, :]
+    for rule in rules:
+        alive &= rule.allowed(blk)
+    return alive
+
+
+def _merged(g: CandidateGraph, m: np.ndarray, e: np.ndarray, s: np.ndarray, tb: np.ndarray) -> CandidateGraph:
+    """A copy of ``g`` with extra candidates, re-sorted by (mentee, mentor); the pool keeps its pairs."""
+    from dataclasses import replace
+
+    n = g.people.n
+    all_m, all_e = np.r_[g.m, m], np.r_[g.e, e]
+    order = np.argsort(all_e * n + all_m, kind="stable")
+    where = np.empty(len(order), dtype=np.int64)
+    where[order] = np.arange(len(order))
+    return replace(g, m=all_m[order], e=all_e[order], score=np.r_[g.score, s][order],
+                   tiebreak=np.r_[g.tiebreak, tb][order], pool=np.sort(where[g.pool]), _keys=None)
+
+
 def _row_top_k(rows: np.ndarray, vals: np.ndarray, k: int) -> np.ndarray:
     """Positions of each row's k best cells, given cells sorted by row (k passes of segment maxima)."""
     if len(rows) == 0:
@@ -120,8 +232,13 @@ def tie_break(hm: np.ndarray, he: np.ndarray) -> np.ndarray:
 
 
 def generate(people: People, rules: list[Rule], terms: list[Term], *, consent_rule: bool = True,
-             pool: int = 8, seed: int = 0, tie_scale: float = 1e-6) -> CandidateGraph:
-    """Apply the rule table to every mentor x mentee and score the survivors."""
+             pool: int = 8, seed: int = 0, tie_scale: float = 1e-6, keep: int | None = None) -> CandidateGraph:
+    """Apply the rule table to every mentor x mentee and score the survivors.
+
+    ``keep``: hold only each mentee's and each mentor's ``keep`` best pairs (by score + tie-break),
+    with per-person bounds on the rest, so a graph of tens of millions of pairs fits in memory;
+    the solve prices the left-out pairs through ``CandidateGraph.outside``.
+    """
     import time
 
     t0 = time.perf_counter()
@@ -136,6 +253,13 @@ def generate(people: People, rules: list[Rule], terms: list[Term], *, consent_ru
     ph = people.person_hash(seed)
     offset = 0
     chunk = max(1, CHUNK_CELLS // max(len(ms), 1))
+    n_allowed = 0
+    omit_e = np.full(people.n, -np.inf) if keep else None
+    if keep:  # each mentor's best keep + 1 so far: key, mentee row, score, tiebreak
+        top_k = np.full((keep + 1, len(ms)), -np.inf)
+        top_e = np.full((keep + 1, len(ms)), -1, dtype=np.int64)
+        top_s = np.zeros((keep + 1, len(ms)))
+        top_t = np.zeros((keep + 1, len(ms)))
     for start in range(0, len(es), chunk):
         e_idx = es[start:start + chunk]
         blk = Block(people, ms, e_idx, dense=True)
@@ -155,6 +279,29 @@ def generate(people: People, rules: list[Rule], terms: list[Term], *, consent_ru
         cells = blk.cells(flat)
         vals = score(terms, cells)
         tb = tie_break(ph[cells.m_idx], ph[cells.e_idx])
+        n_allowed += len(flat)
+        if keep:
+            key = vals + tie_scale * tb
+            rows = flat // len(ms)
+            mine = _row_top_k(rows, key, keep)  # each mentee's best keep
+            rest = key.copy()
+            rest[mine] = -np.inf
+            starts = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]
+            omit_e[e_idx[rows[starts]]] = np.maximum.reduceat(rest, starts)
+            dense = np.full(blk.shape, -np.inf)
+            dense.flat[flat] = key
+            sd, td = np.zeros(blk.shape), np.zeros(blk.shape)
+            sd.flat[flat], td.flat[flat] = vals, tb
+            k1 = min(keep + 1, blk.shape[0])
+            part = np.argpartition(-dense, k1 - 1, axis=0)[:k1] if k1 < blk.shape[0] else \
+                np.broadcast_to(np.arange(blk.shape[0])[:, None], (k1, blk.shape[1]))
+            cols = np.arange(blk.shape[1])[None, :]
+            cat_k = np.r_[top_k, dense[part, cols]]
+            cat_e, cat_s, cat_t = np.r_[top_e, e_idx[part]], np.r_[top_s, sd[part, cols]], np.r_[top_t, td[part, cols]]
+            best = np.argpartition(-cat_k, keep, axis=0)[:keep + 1]
+            top_k, top_e, top_s, top_t = (a[best, cols] for a in (cat_k, cat_e, cat_s, cat_t))
+            cells = Block(people, cells.m_idx[mine], cells.e_idx[mine], dense=False)
+            vals, tb, flat = vals[mine], tb[mine], flat[mine]
         out_m.append(cells.m_idx)
         out_e.append(cells.e_idx)
         out_s.append(vals)
@@ -165,9 +312,26 @@ def generate(people: People, rules: list[Rule], terms: list[Term], *, consent_ru
     m, e, s = cat(out_m, np.int64), cat(out_e, np.int64), cat(out_s, np.float64)
     tb = cat(out_t, np.float64)
     pool_idx = np.unique(cat(out_pool, np.int64))
-    rejected = _rejected_table(people, consenting, rules, removed, failing, consent_rule, len(m))
-    return CandidateGraph(people, rules, terms, consenting, ms, es, m, e, s, tb, pool_idx, rejected,
-                          seconds=time.perf_counter() - t0)
+    rejected = _rejected_table(people, consenting, rules, removed, failing, consent_rule, n_allowed)
+    graph = CandidateGraph(people, rules, terms, consenting, ms, es, m, e, s, tb, pool_idx, rejected,
+                           seconds=0.0, tie_scale=tie_scale, seed=seed, consent_rule=consent_rule)
+    if keep:
+        order = np.argsort(-top_k, axis=0, kind="stable")
+        cols = np.arange(len(ms))[None, :]
+        top_k, top_e, top_s, top_t = (a[order, cols] for a in (top_k, top_e, top_s, top_t))
+        omit_m = np.full(people.n, -np.inf)
+        omit_m[ms] = top_k[keep]  # the (keep+1)-th best key: no left-out pair of the mentor is above it
+        fine = np.isfinite(top_k[:keep])
+        mm = np.broadcast_to(ms[None, :], fine.shape)[fine]
+        add = ~np.isin(top_e[:keep][fine] * people.n + mm, graph.keys)
+        graph.pool = np.zeros(0, dtype=np.int64)
+        graph = _merged(graph, mm[add], top_e[:keep][fine][add], top_s[:keep][fine][add], top_t[:keep][fine][add])
+        graph.pool = graph.keys[:0]  # rebuilt below from the kept pairs: each mentee's best few
+        graph.pool = np.unique(_row_top_k(graph.e, graph.score + tie_scale * graph.tiebreak, pool)) if graph.n else \
+            np.zeros(0, dtype=np.int64)
+        graph.keep, graph.n_allowed, graph.omit_e, graph.omit_m = keep, n_allowed, omit_e, omit_m
+    graph.seconds = time.perf_counter() - t0
+    return graph
 
 
 def _rejected_table(people: People, consenting: np.ndarray, rules: list[Rule], removed: np.ndarray,

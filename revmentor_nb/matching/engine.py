@@ -51,6 +51,10 @@ from revmentor_nb.matching.solve import solve
 from revmentor_nb.matching.tradeoff_curve import tradeoff_run
 
 EPS = 1e-6  # tie-break perturbation, relative to the largest possible score
+KEEP_ABOVE = 60_000_000  # mentor x mentee cells above which the graph keeps each person's best pairs only
+KEEP = 24  # pairs kept per mentee and per mentor in such a graph
+ADD_PER_PERSON = 4  # left-out pairs with a positive reduced cost added per mentee and per mentor each round
+OUTSIDE_ROUNDS = 30  # rounds of pricing the left-out pairs before the full graph is built instead
 
 
 def tie_scale(settings: MatchSettings) -> float:
@@ -74,6 +78,7 @@ class Run:
     relaxed: dict[str, Any] = field(default_factory=dict)  # rules relaxed for this round (clearing rounds)
     original_rules: list = field(default_factory=list)  # the programme's own rule table (clearing rounds)
     _eps: np.ndarray | None = None
+    _last: tuple | None = None  # (model, solution) of the last solve whose duals can price left-out pairs
 
     @property
     def eps(self) -> np.ndarray:
@@ -102,10 +107,134 @@ class Run:
         """Pairs allowed per person in all (both roles together)."""
         return self.caps().total
 
+    def _method(self, s: MatchSettings) -> str:
+        """The solve path: the programme's, except LP column generation on a kept graph (its duals price the rest)."""
+        return "flow" if self.graph.kept else s.solver.method
+
+    def _full_graph(self) -> None:
+        """Replace a kept graph by every allowed pair (a model whose left-out pairs cannot be priced by person)."""
+        g = self.graph
+        self.graph = generate(g.people, g.rules, g.terms, consent_rule=g.consent_rule, pool=self.settings.solver.pool,
+                              seed=g.seed, tie_scale=g.tie_scale)
+        self._eps = None
+
     def solve(self, *, most_pairs: float | None = None, time_limit: float | None = None,
               warm: "MatchResult | PointResult | None" = None, figures_only: bool = False
               ) -> "MatchResult | PointResult":
         """Solve this run (optionally at another most-pairs setting) into a MatchResult.
+
+        On a kept graph (each person's best pairs only, ``candidates.generate(keep=...)``) the
+        solve is LP column generation over the kept pairs, and its duals then price every pair
+        left out (``CandidateGraph.outside``, regenerated block by block for the only people who
+        could hold one): any with a positive reduced cost joins the graph and the model is solved
+        again, so the answer is certified over *every* allowed pair. A model that is not a pure
+        network (side constraints, shared totals) is solved on the full graph instead.
+        """
+        kw = dict(most_pairs=most_pairs, time_limit=time_limit, warm=warm, figures_only=figures_only)
+        if not self.graph.kept:
+            return self._solve(**kw)
+        s = self.settings if most_pairs is None else self.settings.model_copy(update={"most_pairs": most_pairs})
+        if s.fairness or s.mix:
+            self._full_graph()
+            return self._solve(**kw)
+        self._include_locks()
+        if warm is not None and getattr(warm, "_graph", None) is not self.graph:
+            kw["warm"] = None  # candidate indices of another graph
+        for rounds in range(1, OUTSIDE_ROUNDS + 1):
+            self._last = None
+            res = self._solve(**kw)
+            priced = self._price_outside()
+            if priced is None:  # not a pure network priced by person: the full graph answers
+                break
+            m, e, sc, tb, red, tol = priced
+            big = red > tol  # within the LP's own tolerance a pair stays out and its gain goes into the bound
+            if not big.any():
+                slack = _slack(e, red, self.caps().mentee, self.graph.people.n)
+                if slack > 0:
+                    bound = float(res.bound) + slack
+                    object.__setattr__(res, "bound", bound)
+                    object.__setattr__(res, "gap", max(0.0, (bound - res.objective) / max(abs(bound), 1e-12)))
+                    if res.gap > s.solver.mip_gap and res.status == "optimal":
+                        object.__setattr__(res, "status", "feasible")
+                object.__setattr__(res, "_graph", self.graph)
+                if isinstance(getattr(res, "certificate", None), str):
+                    object.__setattr__(res, "certificate", res.certificate + (
+                        f"; the graph kept each person's best {self.graph.keep} pairs ({self.graph.n:,} of "
+                        f"{self.graph.allowed:,} allowed) and the duals price every pair left out: none has a "
+                        f"positive reduced cost (round {rounds})"))
+                return res
+            from revmentor_nb.matching.candidates import _merged
+
+            add = _best_few(m, e, red, big, ADD_PER_PERSON)
+            self.graph = _merged(self.graph, m[add], e[add], sc[add], tb[add])
+            self._eps = None
+            kw["warm"] = None
+        self._full_graph()
+        return self._solve(**kw)
+
+    def _include_locks(self) -> None:
+        """A kept graph gains every locked pair it left out (the rules decide whether it is allowed)."""
+        p = self.graph.people
+        rows = [(p.index_of(a), p.index_of(b)) for _, a, b in self.locks]
+        rows = [(a, b) for a, b in rows if a is not None and b is not None]
+        if rows:
+            m, e = (np.array(x, dtype=np.int64) for x in zip(*rows))
+            missing = self.graph.find(m, e) < 0
+            if missing.any():
+                self.graph = self.graph.with_pairs(m[missing], e[missing])
+                self._eps = None
+
+    def _price_outside(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """The left-out pairs with a positive reduced cost under the last solve's duals; None when they cannot be priced.
+
+        The last model must be a network (person rows with coefficient 1, nothing else), solved by an
+        integral LP whose duals we have, with pair values score + tie-break + one constant.
+        """
+        from revmentor_nb.matching.flow import is_network
+
+        g = self.graph
+        if g.allowed == g.n:  # nothing was left out
+            z = np.zeros(0)
+            return z.astype(np.int64), z.astype(np.int64), z, z, z, 0.0
+        last = self._last
+        if last is None:
+            return None
+        model, sol = last
+        if sol.duals is None or sol.method not in ("lp", "flow") or not is_network(model):
+            return None
+        g = self.graph
+        key = g.score + g.tie_scale * g.tiebreak
+        use = np.flatnonzero(model.usable)
+        if len(use) == 0:
+            return None
+        shift = model.value[use] - key[use]
+        offset = float(np.max(shift))
+        if float(np.min(shift)) < offset - 1e-9 * max(1.0, abs(offset)):
+            return None  # values are not score + one constant: cannot bound the left-out ones by person
+        n = g.people.n
+        by = {"mentor": np.zeros(n), "mentee": np.zeros(n)}
+        if sol.method == "flow":  # node potentials p (integer costs -value x scale): gain = value - (p_e - p_m) / scale
+            p, scale = sol.duals[:-1], float(sol.duals[-1])
+            for side, sign in (("mentor", -1.0), ("mentee", 1.0)):
+                rows = model.network_rows[side]
+                by[side] = np.where(rows >= 0, sign * p[np.maximum(rows, 0)] / scale, -np.inf)
+            m, e, sc, tb = g.outside(by["mentee"] + offset + 1.0 / scale, by["mentor"])
+            v = sc + g.tie_scale * tb + offset
+            rows_m, rows_e = model.network_rows["mentor"][m], model.network_rows["mentee"][e]
+            red = -(np.rint(-v * scale) + p[rows_m] - p[rows_e])  # > 0: the arc would lower the flow's cost
+            return m, e, sc, tb, red, 0.0
+        pi_ext = np.r_[sol.duals, 0.0]
+        for pm in model.person_maps:
+            by[pm.side] += pm.c0 * pi_ext[pm.rows]
+        m, e, sc, tb = g.outside(by["mentee"] + offset, by["mentor"])
+        red = sc + g.tie_scale * tb + offset + by["mentee"][e] + by["mentor"][m]
+        tol = 1e-6 * max(1.0, float(np.max(np.abs(model.value[use]))))  # the LP path's pricing tolerance
+        return m, e, sc, tb, red, tol
+
+    def _solve(self, *, most_pairs: float | None = None, time_limit: float | None = None,
+               warm: "MatchResult | PointResult | None" = None, figures_only: bool = False
+               ) -> "MatchResult | PointResult":
+        """One solve on the current graph (see ``solve``).
 
         ``warm``: an earlier result on the same candidate graph (another trade-off point, the
         match before a lock or forbid). Its LP basis and pairs seed this solve; the answer and
@@ -161,7 +290,7 @@ class Run:
             first = self._model(ones, usable, fixed, caps, used, Tiers())
             mix_rows(first, s.mix)
             sol = solve(first, g.pool, time_limit=time_limit,
-                        threads=s.solver.threads, mip_gap=s.solver.mip_gap, method=s.solver.method)
+                        threads=s.solver.threads, mip_gap=s.solver.mip_gap, method=self._method(s))
             stages.append(sol)
             min_pairs = len(sol.chosen) + len(fixed)
         base = self._model(value, usable, fixed, caps, used, tiers, min_pairs=min_pairs)
@@ -169,9 +298,10 @@ class Run:
         # from the first LP on (column generation cannot price from an infeasible restricted LP)
         pool = g.pool if not stages else np.union1d(np.union1d(g.pool, stages[0].pool), stages[0].chosen)
         # with side constraints to come, the base solve is an LP whose basis the constrained re-solve warm-starts
-        base_method = "lp" if (s.fairness or s.mix) else s.solver.method
+        base_method = "lp" if (s.fairness or s.mix) else self._method(s)
         sol = solve(base, pool, time_limit=time_limit, threads=s.solver.threads, mip_gap=s.solver.mip_gap,
                     method=base_method, start=start if not stages else None, warm_pairs=warm_pairs)
+        self._last = (base, sol) if not (stages or side) else None
         stages.append(sol)
         groups: list[FairGroup] = []
         mix_info: list = []
@@ -191,7 +321,7 @@ class Run:
             if model.side_rows and not _meets(model, chosen, g):
                 try:
                     sol = solve(model, np.union1d(sol.pool, sol.chosen), time_limit=time_limit,
-                                threads=s.solver.threads, mip_gap=s.solver.mip_gap, method=s.solver.method, warm=sol.engine)
+                                threads=s.solver.threads, mip_gap=s.solver.mip_gap, method=self._method(s), warm=sol.engine)
                 except SolveError as exc:
                     raise MatchInputError(problems_frame([dict(
                         file="settings", row=None, column="matching.mix", value="",
@@ -234,7 +364,8 @@ class Run:
         # CBC's gap is relative to the bonus objective: shrink it so that it stays within mip_gap of the fit
         gap = s.solver.mip_gap / (1.0 + 2.0 * float(room.sum()))
         sol = solve(model, g.pool, time_limit=time_limit, threads=s.solver.threads, mip_gap=gap,
-                    method=s.solver.method, start=start, warm_pairs=warm_pairs)
+                    method=self._method(s), start=start, warm_pairs=warm_pairs)
+        self._last = (model, sol)
         k = len(sol.chosen)
         fit_bound = sol.bound - big * k
         if sol.status != "optimal" or not fit_bound < big:
@@ -246,7 +377,7 @@ class Run:
                 f"total fit) gives {k:,} pairs, the most possible (the bound leaves less than one bonus for "
                 f"another pair), and the best fit among them: fit {fit:.6f} <= {fit_bound:.6f}")
         return Solution(sol.chosen, sol.aux, fit, max(fit_bound, fit), sol.status, sol.method, cert, sol.lp_rounds,
-                        sol.lp_columns, sol.ilp_columns, sol.seconds, sol.pool, sol.engine)
+                        sol.lp_columns, sol.ilp_columns, sol.seconds, sol.pool, sol.engine, sol.duals)
 
     def _model(self, value: np.ndarray, usable: np.ndarray, fixed: np.ndarray, caps: Capacity, used: Capacity,
                tiers: Tiers, min_pairs: int | None = None) -> LinearModel:
@@ -307,6 +438,38 @@ def _meets(model: LinearModel, chosen: np.ndarray, graph: CandidateGraph) -> boo
     return bool(np.all(act[~eqm] <= b[~eqm] + tol) and np.all(np.abs(act[eqm] - b[eqm]) <= tol))
 
 
+def _best_few(m: np.ndarray, e: np.ndarray, red: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
+    """Positions (within ``mask``) of each mentee's and each mentor's ``k`` largest ``red``: partial pricing."""
+    from revmentor_nb.matching.candidates import _row_top_k
+
+    sel = np.flatnonzero(mask)
+    keep = np.zeros(len(sel), dtype=bool)
+    for who in (e[sel], m[sel]):
+        order = np.argsort(who, kind="stable")
+        keep[order[_row_top_k(who[order], red[sel][order], k)]] = True
+    return sel[keep]
+
+
+def _slack(e: np.ndarray, red: np.ndarray, room: np.ndarray, n: int) -> float:
+    """Most that left-out pairs with small positive reduced costs can add: per mentee, room x the largest one."""
+    if len(e) == 0:
+        return 0.0
+    best = np.zeros(n)
+    np.maximum.at(best, e, np.maximum(red, 0.0))
+    return float(np.dot(best, np.maximum(room, 1)))
+
+
+def keep_for(people: "People", s: MatchSettings) -> int | None:
+    """Pairs kept per person when mentors x mentees exceed ``KEEP_ABOVE`` cells (None: keep every pair).
+
+    Only without side constraints: a kept graph is priced by person, which a fairness or mix row breaks.
+    """
+    if s.fairness or s.mix:
+        return None
+    cells = int(np.count_nonzero(people.can_mentor)) * int(np.count_nonzero(people.can_mentee))
+    return KEEP if cells > KEEP_ABOVE else None
+
+
 def prepare(participants: pd.DataFrame, *, roster: pd.DataFrame | None = None,
             exclusions: pd.DataFrame | None = None, locks: pd.DataFrame | None = None,
             rules: MatchRules | dict[str, Any] | None = None, weights: MatchWeights | dict[str, Any] | None = None,
@@ -341,7 +504,7 @@ def prepare(participants: pd.DataFrame, *, roster: pd.DataFrame | None = None,
     except ValueError as exc:
         raise MatchInputError(problems_frame(_settings_problems(exc))) from None
     graph = generate(people, rule_objs, terms, consent_rule=s.rules.consent, pool=s.solver.pool, seed=seed,
-                     tie_scale=tie_scale(s))
+                     tie_scale=tie_scale(s), keep=keep_for(people, s))
     lines = None  # the roster matters to the matcher only through its reporting lines
     if roster is not None and len(roster):
         cols = {str(c).strip().casefold(): c for c in roster.columns}

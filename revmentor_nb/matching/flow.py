@@ -128,5 +128,44 @@ def solve_flow(model: "LinearModel") -> "Solution | None":
     seconds = time.perf_counter() - t0
     cert = (f"min-cost flow (OR-tools, exact on integer costs) over all {len(usable):,} usable pairs; values scaled "
             f"by {scale:.3g}, so rounding moves any solution by at most {slack:.1e}")
+    duals = None
+    if getattr(g, "kept", False):  # a kept graph: node potentials price the pairs it left out
+        import os
+        mode = os.environ.get("RM_POT", "mid")
+        fw = potentials(tails, heads, caps, int_costs, f, n_rows + 2)
+        rv = potentials(heads, tails, caps, int_costs, f, n_rows + 2)  # the reverse graph: -d are potentials too
+        if fw is not None and rv is not None:
+            duals = {"fwd": fw, "rev": -rv, "mid": np.floor((fw - rv) / 2)}[mode]
+            duals = np.r_[duals, scale]
     return Solution(chosen, aux, value, value + slack, "optimal", "flow", cert, 0, len(usable), 0,
-                    {"flow": seconds, "total": seconds}, np.sort(chosen), None)
+                    {"flow": seconds, "total": seconds}, np.sort(chosen), None, duals)
+
+
+def potentials(tails: np.ndarray, heads: np.ndarray, caps: np.ndarray, costs: np.ndarray, flow: np.ndarray,
+               n_nodes: int) -> np.ndarray | None:
+    """Node potentials p of an optimal flow: cost + p[tail] - p[head] >= 0 on every residual arc (exact, integer costs).
+
+    Shortest distances in the residual graph from a virtual root joined to every node at cost 0
+    (Bellman-Ford, vectorised: each round relaxes every arc at once). An optimal flow has no
+    negative cycle, so they settle; None if they do not within n_nodes rounds (not optimal).
+    Any arc left out of the network whose reduced cost under p is >= 0 cannot improve the flow.
+    """
+    fwd = flow < caps
+    back = flow > 0
+    t = np.r_[tails[fwd], heads[back]].astype(np.int64)
+    h = np.r_[heads[fwd], tails[back]].astype(np.int64)
+    c = np.r_[costs[fwd], -costs[back]].astype(np.float64)  # integers below 2**53: exact
+    order = np.argsort(h, kind="stable")
+    t, h, c = t[order], h[order], c[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(h)) + 1] if len(h) else np.zeros(0, dtype=np.int64)
+    targets = h[starts]
+    d = np.zeros(n_nodes)
+    for _ in range(n_nodes + 1):
+        if len(h) == 0:
+            return d
+        best = np.minimum.reduceat(d[t] + c, starts)
+        better = best < d[targets]
+        if not better.any():
+            return d
+        d[targets[better]] = best[better]
+    return None

@@ -216,6 +216,7 @@ class Solution:
     seconds: dict[str, float] = field(default_factory=dict)
     pool: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # the LP's final columns
     engine: object = field(default=None, repr=False)  # the LP engine, to warm-start a follow-up solve
+    duals: np.ndarray | None = field(default=None, repr=False)  # the final LP's row duals (LP path), to price pairs
 
 
 # ---------------------------------------------------------------------- LP

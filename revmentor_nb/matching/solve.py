@@ -200,7 +200,7 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
         cert = (f"LP relaxation integral; LP duals price all {len(cand):,} usable pairs "
                 f"(max reduced cost outside the {n_lp:,} LP columns: {slack:.1e})")
         return Solution(chosen, lp.aux, val, max(lp_bound, val), "optimal", "lp", cert, rounds, n_lp, 0,
-                        {**secs, "total": time.perf_counter() - t0}, np.sort(idx), eng)
+                        {**secs, "total": time.perf_counter() - t0}, np.sort(idx), eng, np.asarray(lp.pi))
     # ---- ILP with reduced-cost fixing
     t1 = time.perf_counter()
     tau = min(mip_gap * abs(D), 1e-4 * scale)
