@@ -130,12 +130,8 @@ def solve_flow(model: "LinearModel") -> "Solution | None":
             f"by {scale:.3g}, so rounding moves any solution by at most {slack:.1e}")
     duals = None
     if getattr(g, "kept", False):  # a kept graph: node potentials price the pairs it left out
-        import os
-        mode = os.environ.get("RM_POT", "mid")
-        fw = potentials(tails, heads, caps, int_costs, f, n_rows + 2)
-        rv = potentials(heads, tails, caps, int_costs, f, n_rows + 2)  # the reverse graph: -d are potentials too
-        if fw is not None and rv is not None:
-            duals = {"fwd": fw, "rev": -rv, "mid": np.floor((fw - rv) / 2)}[mode]
+        duals = potentials(tails, heads, caps, int_costs, f, n_rows + 2)
+        if duals is not None:
             duals = np.r_[duals, scale]
     return Solution(chosen, aux, value, value + slack, "optimal", "flow", cert, 0, len(usable), 0,
                     {"flow": seconds, "total": seconds}, np.sort(chosen), None, duals)
