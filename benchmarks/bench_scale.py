@@ -186,6 +186,9 @@ def case_notebook(employees: int = 100_000, signups: int = 10_000) -> dict:
                 detail=f"largest process {largest:.2f} GiB; cpu = user + system time of the notebook's process tree")
 
 
+REFERENCE_UP_TO = 10  # the reference (numpy scoring + scipy LP) holds every pair up to 5,000 + 5,000 (4.4 M pairs)
+
+
 def case_civil(factor: int) -> dict:
     from bench_peer import SAMPLE, scaled_copy
 
@@ -199,18 +202,29 @@ def case_civil(factor: int) -> dict:
         t, cpu, (people, res) = _timed(lambda: (lambda p: (p, match(p, **preset("civil-service"))))(
             read_mentor_match(mentors, mentees)))
         peak = _peak_gib()
-        t_ref, _, ref = _timed(lambda: solve_reference(people, pair_bonus=res.pair_bonus, tier_step=res.tier_step))
-    ratio = res.objective / ref.objective if ref.objective else float("nan")
-    kind = "MILP" if ref.exact_ilp else "LP bound"
+    g = res._run.graph
     n = 500 * factor
+    kept = (f"kept graph: {g.n:,} of {g.allowed:,} allowed pairs held (each person's best {g.keep}, the rest priced "
+            f"block by block)" if g.kept else f"{g.n:,} candidates, all held")
+    if factor <= REFERENCE_UP_TO:
+        t_ref, _, ref = _timed(lambda: solve_reference(people, pair_bonus=res.pair_bonus, tier_step=res.tier_step))
+        ratio = res.objective / ref.objective if ref.objective else float("nan")
+        kind = "MILP" if ref.exact_ilp else "LP bound"
+        reference = f"{kind} {ref.objective:.4f} in {t_ref:.1f} s ({ref.candidates:,} pairs); ratio {ratio:.6f}"
+        agree = abs(ratio - 1) < 5e-4
+    else:  # the reference holds every pair as columns: 71 M at 20,000 + 20,000 is beyond this machine's memory
+        ratio, agree = float("nan"), res.status == "optimal" and res.gap <= 1e-5
+        reference = (f"not run at {g.allowed:,} pairs (the reference's LP holds every pair); the certificate bounds "
+                     f"every allowed pair instead: bound {res.bound:.4f}, objective / bound {res.objective / res.bound:.7f}"
+                     f"; the same rules at 5,000 + 5,000 are checked against the reference (--civil-factor 10)")
     return dict(case=f"civil-service {n:,} + {n:,}", seconds=t, cpu=cpu, peak_gib=peak, objective=res.objective,
-                gap=res.gap, status=res.status, method=res.method,
-                reference=f"{kind} {ref.objective:.4f} in {t_ref:.1f} s ({ref.candidates:,} pairs); ratio {ratio:.6f}",
-                met=t <= 60 and peak <= 4.0 and abs(ratio - 1) < 5e-4 and factor >= 40,
-                met_cpu=cpu <= 60 and peak <= 4.0 and abs(ratio - 1) < 5e-4 and factor >= 40,
-                figure=f"{t:.1f} s, {peak:.2f} GiB, ratio {ratio:.4f}" + ("" if factor >= 40 else
-                                                                             f" (at x{factor}, not x40)"),
-                detail=f"{res.summary()['candidates']:,} candidates")
+                gap=res.gap, status=res.status, method=res.method, reference=reference,
+                met=t <= 60 and peak <= 4.0 and agree and factor >= 40,
+                met_cpu=cpu <= 60 and peak <= 4.0 and agree and factor >= 40,
+                figure=f"{t:.1f} s, cpu {cpu:.1f} s, {peak:.2f} GiB, " + (f"ratio {ratio:.4f}" if factor <= REFERENCE_UP_TO
+                                                                          else f"gap {res.gap:.1e}")
+                       + ("" if factor >= 40 else f" (at x{factor}, not x40)"),
+                detail=f"{kept}; timings {', '.join(f'{k} {v:.1f} s' for k, v in res.timings.items())}")
 
 
 def run_case(name: str, civil_factor: int) -> dict:

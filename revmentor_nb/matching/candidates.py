@@ -135,13 +135,16 @@ class CandidateGraph:
         sel = first[new]
         return _merged(self, m[sel], e[sel], s[sel], tb[sel])
 
-    def outside(self, bound_e: np.ndarray, bound_m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def outside(self, bound_e: np.ndarray, bound_m: np.ndarray, per_person: int | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Left-out allowed pairs whose ranking key can exceed ``-bound_e[e] - bound_m[m]`` (a kept graph only).
 
         A left-out pair's key is at most omit_e[e] and at most omit_m[m], so only mentees with
         omit_e + bound_e + max(bound_m) > 0 and mentors with omit_m + bound_m + max(bound_e) > 0
         can hold one; those rows x columns are generated again, block by block, and every allowed
         left-out pair among them with key + bound_e + bound_m > 0 is returned as (m, e, score, tiebreak).
+        ``per_person``: only each mentee's and (per block) each mentor's that many with the largest
+        key + bounds (memory stays small; each person's best ones, and whether any exists, are kept).
         """
         empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
         if not self.kept:
@@ -172,7 +175,14 @@ class CandidateGraph:
             if not hot.any():
                 continue
             mm, ee = cells.m_idx[hot], cells.e_idx[hot]
-            gone = self.find(mm, ee) < 0  # only pairs the graph left out
+            gone = np.flatnonzero(self.find(mm, ee) < 0)  # only pairs the graph left out
+            if per_person is not None and len(gone):
+                gain = (vals[hot] + self.tie_scale * tb[hot] + bound_e[ee] + bound_m[mm])[gone]
+                pick = np.zeros(len(gone), dtype=bool)
+                pick[_row_top_k(ee[gone], gain, per_person)] = True  # cells are in mentee order
+                order = np.argsort(mm[gone], kind="stable")
+                pick[order[_row_top_k(mm[gone][order], gain[order], per_person)]] = True
+                gone = gone[pick]
             for lst, arr in zip(out, (mm, ee, vals[hot], tb[hot])):
                 lst.append(arr[gone])
         if not out[0]:

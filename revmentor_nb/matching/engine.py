@@ -140,14 +140,23 @@ class Run:
         self._include_locks()
         if warm is not None and getattr(warm, "_graph", None) is not self.graph:
             kw["warm"] = None  # candidate indices of another graph
+        reserve = None  # left-out pairs the last full scan found worth adding, not yet added: priced first
+        res, scans, t_scan, t0 = None, 0, 0.0, time.perf_counter()
         for rounds in range(1, OUTSIDE_ROUNDS + 1):
-            self._last = None
-            res = self._solve(**kw)
-            priced = self._price_outside()
+            if res is None:
+                self._last = None
+                res = self._solve(**kw)
+            t1 = time.perf_counter()
+            priced = self._price_outside(reserve)
+            t_scan += time.perf_counter() - t1
             if priced is None:  # not a pure network priced by person: the full graph answers
                 break
+            scans += reserve is None
             m, e, sc, tb, red, tol = priced
             big = red > tol  # within the LP's own tolerance a pair stays out and its gain goes into the bound
+            if not big.any() and reserve is not None:  # the reserve is priced out: a full scan decides (same duals)
+                reserve = None
+                continue
             if not big.any():
                 slack = _slack(e, red, self.caps().mentee, self.graph.people.n)
                 if slack > 0:
@@ -157,18 +166,25 @@ class Run:
                     if res.gap > s.solver.mip_gap and res.status == "optimal":
                         object.__setattr__(res, "status", "feasible")
                 object.__setattr__(res, "_graph", self.graph)
+                if isinstance(getattr(res, "timings", None), dict):
+                    res.timings.update({"kept_rounds_total": time.perf_counter() - t0, "kept_scans": t_scan})
                 if isinstance(getattr(res, "certificate", None), str):
                     object.__setattr__(res, "certificate", res.certificate + (
                         f"; the graph kept each person's best {self.graph.keep} pairs ({self.graph.n:,} of "
                         f"{self.graph.allowed:,} allowed) and the duals price every pair left out: none has a "
-                        f"positive reduced cost (round {rounds})"))
+                        f"positive reduced cost ({rounds} round(s), {scans} full scan(s) of the left-out pairs)"))
                 return res
             from revmentor_nb.matching.candidates import _merged
 
             add = _best_few(m, e, red, big, ADD_PER_PERSON)
             self.graph = _merged(self.graph, m[add], e[add], sc[add], tb[add])
+            rest = np.ones(len(m), dtype=bool)
+            rest[add] = False
+            rest &= big
+            reserve = (m[rest], e[rest], sc[rest], tb[rest]) if rest.any() else None
             self._eps = None
             kw["warm"] = None
+            res = None
         self._full_graph()
         return self._solve(**kw)
 
@@ -184,8 +200,11 @@ class Run:
                 self.graph = self.graph.with_pairs(m[missing], e[missing])
                 self._eps = None
 
-    def _price_outside(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-        """The left-out pairs with a positive reduced cost under the last solve's duals; None when they cannot be priced.
+    def _price_outside(self, reserve: tuple | None = None) -> tuple | None:
+        """Left-out pairs that may have a positive reduced cost under the last solve's duals, with the reduced costs.
+
+        (m, e, score, tiebreak, reduced cost, tolerance); None when they cannot be priced by person.
+        ``reserve``: price only these left-out pairs (found by an earlier scan) instead of scanning all.
 
         The last model must be a network (person rows with coefficient 1, nothing else), solved by an
         integral LP whose duals we have, with pair values score + tie-break + one constant.
@@ -218,7 +237,7 @@ class Run:
             for side, sign in (("mentor", -1.0), ("mentee", 1.0)):
                 rows = model.network_rows[side]
                 by[side] = np.where(rows >= 0, sign * p[np.maximum(rows, 0)] / scale, -np.inf)
-            m, e, sc, tb = g.outside(by["mentee"] + offset + 1.0 / scale, by["mentor"])
+            m, e, sc, tb = reserve if reserve is not None else g.outside(by["mentee"] + offset + 1.0 / scale, by["mentor"], ADD_PER_PERSON)
             v = sc + g.tie_scale * tb + offset
             rows_m, rows_e = model.network_rows["mentor"][m], model.network_rows["mentee"][e]
             red = -(np.rint(-v * scale) + p[rows_m] - p[rows_e])  # > 0: the arc would lower the flow's cost
@@ -226,7 +245,7 @@ class Run:
         pi_ext = np.r_[sol.duals, 0.0]
         for pm in model.person_maps:
             by[pm.side] += pm.c0 * pi_ext[pm.rows]
-        m, e, sc, tb = g.outside(by["mentee"] + offset, by["mentor"])
+        m, e, sc, tb = reserve if reserve is not None else g.outside(by["mentee"] + offset, by["mentor"], ADD_PER_PERSON)
         red = sc + g.tie_scale * tb + offset + by["mentee"][e] + by["mentor"][m]
         tol = 1e-6 * max(1.0, float(np.max(np.abs(model.value[use]))))  # the LP path's pricing tolerance
         return m, e, sc, tb, red, tol
