@@ -25,6 +25,7 @@ gap and the reference's figures, then whether the issue's target is met):
 
     .venv/bin/python benchmarks/bench_scale.py                     # every case
     .venv/bin/python benchmarks/bench_scale.py --cases bare rematch --civil-factor 10
+    .venv/bin/python benchmarks/bench_scale.py --cases civil --civil-factor 4 --keep-above 0   # kept graph vs reference
 """
 from __future__ import annotations
 
@@ -186,6 +187,7 @@ def case_notebook(employees: int = 100_000, signups: int = 10_000) -> dict:
                 detail=f"largest process {largest:.2f} GiB; cpu = user + system time of the notebook's process tree")
 
 
+KEEP_ABOVE: int | None = None  # --keep-above, passed on to each case's process
 REFERENCE_UP_TO = 10  # the reference (numpy scoring + scipy LP) holds every pair up to 5,000 + 5,000 (4.4 M pairs)
 
 
@@ -230,6 +232,8 @@ def case_civil(factor: int) -> dict:
 def run_case(name: str, civil_factor: int) -> dict:
     """One case in a child process (its own peak memory); returns its row."""
     argv = [sys.executable, __file__, "--child", name, "--civil-factor", str(civil_factor)]
+    if KEEP_ABOVE is not None:
+        argv += ["--keep-above", str(KEEP_ABOVE)]
     proc = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
         return dict(case=name, failed=(proc.stderr or proc.stdout)[-1500:])
@@ -240,8 +244,17 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", nargs="*", default=list(CASES), choices=CASES)
     ap.add_argument("--civil-factor", type=int, default=40, help="copies of the 500 + 500 sample (40 = 20,000 + 20,000)")
+    ap.add_argument("--keep-above", type=int, help="mentor x mentee cells above which the graph keeps each person's "
+                    "best pairs (default: the matcher's own, 60 M); 0 checks the kept graph against the reference at "
+                    "a size the reference can hold, e.g. --cases civil --civil-factor 4 --keep-above 0")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    global KEEP_ABOVE
+    KEEP_ABOVE = args.keep_above
+    if args.keep_above is not None:
+        from revmentor_nb.matching import engine
+
+        engine.KEEP_ABOVE = args.keep_above
     if args.child:
         fn = {"bare": case_bare, "fair": case_fair, "strict": lambda: case_fair("strict"), "rematch": case_rematch, "notebook": case_notebook,
               "civil": lambda: case_civil(args.civil_factor)}[args.child]
