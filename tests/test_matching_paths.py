@@ -224,3 +224,18 @@ def test_a_rematch_on_a_kept_graph_equals_a_cold_match(people, data):
     assert g.kept
     assert warm.status == cold.status == "optimal" and warm.check_validity().empty
     assert warm.objective == pytest.approx(cold.objective, rel=1e-7, abs=1e-7)
+
+
+def test_flow_potentials_exist_only_for_an_optimal_flow():
+    from revmentor_nb.matching.flow import potentials
+
+    # nodes: 0 source, 1 a, 2 b, 3 sink; one unit from 0 to 3 through a (worth 2) or b (worth 1)
+    tails, heads = np.array([0, 0, 1, 2]), np.array([1, 2, 3, 3])
+    caps, costs = np.ones(4, dtype=np.int64), np.array([0, 0, -2, -1])
+    via_a = np.array([1, 0, 1, 0])
+    best = potentials(tails, heads, caps, costs, via_a, 4)
+    assert best is not None
+    fwd, back = via_a < caps, via_a > 0
+    for t, h, c in [*zip(tails[fwd], heads[fwd], costs[fwd]), *zip(heads[back], tails[back], -costs[back])]:
+        assert c + best[t] - best[h] >= 0  # reduced costs of every residual arc
+    assert potentials(tails, heads, caps, costs, np.array([0, 1, 0, 1]), 4) is None  # through b: a gainful cycle

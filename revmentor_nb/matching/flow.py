@@ -162,6 +162,14 @@ def potentials(tails: np.ndarray, heads: np.ndarray, caps: np.ndarray, costs: np
         best = np.minimum.reduceat(d[t] + c, starts)
         better = best < d[targets]
         if not better.any():
-            return d
+            break
         d[targets[better]] = best[better]
-    return None
+    else:
+        return None
+    # checked in integers: every residual arc has a non-negative reduced cost (no float rounding trusted)
+    if np.any(np.abs(d) >= 2.0**62) or np.any(d != np.rint(d)):
+        return None
+    di = d.astype(np.int64)
+    if np.any(c.astype(np.int64) + di[t] - di[h] < 0):
+        return None
+    return d
