@@ -28,14 +28,17 @@ class ReportExporter(HTMLExporter):
 
     def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None,  # type: ignore[override]
                            **kw: Any) -> tuple[str, dict[str, Any]]:
-        langinfo = nb.metadata.get("language_info", {})
-        lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-        self.register_filter("highlight_code",
-                             self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
-        resources = self._init_resources(resources)
-        self.register_filter("filter_data_type",
-                             WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
-                                                   resources=resources))
+        try:  # nbconvert internals (7.x): should they change, the stock exporter below still writes the report
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code",
+                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type",
+                                 WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
+                                                       resources=resources))
+        except (AttributeError, TypeError):
+            return super().from_notebook_node(nb, resources, **kw)
         html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         html = _NO_ALT.sub('<img alt="No description has been provided for this image"', html)
         return _FOCUSABLE.sub(r'\1 tabindex="0">', html), resources
