@@ -68,14 +68,15 @@ def test_the_bare_assignment_reaches_the_reference_on_every_path(people, most_pa
         sparse = match(people, settings=base)
     ref = solve_reference(people, pair_bonus=auto.pair_bonus, tier_step=0.0, max_per_mentor=3, max_per_mentee=1)
     assert ref.exact_ilp
-    if auto.n_pairs:
-        assert auto.method == "assignment" and sparse.method == "assignment" and flow.method == "flow"
-        assert "LAPJV" in sparse.certificate
+    if auto.n_pairs:  # the assignment path answers when its prices certify the optimum, else the flow does
+        assert {auto.method, sparse.method} <= {"assignment", "flow"} and flow.method == "flow"
+        assert sparse.method == "flow" or "LAPJV" in sparse.certificate
     for res in (auto, flow, lp, sparse):
         assert res.status == "optimal" and res.check_validity().empty
         assert res.objective == pytest.approx(ref.objective, rel=1e-7, abs=1e-7)
         assert res.bound >= res.objective - 1e-9 and res.gap <= 1e-5
-    assert auto.n_pairs == ref.pairs
+    if most_pairs > 0:  # the count is in the objective only through the pair bonus: with none, two optima may
+        assert auto.n_pairs == ref.pairs  # differ in count (seed 22: 17 pairs and 16 pairs, both scoring 315)
 
 
 @FAST
@@ -239,3 +240,20 @@ def test_flow_potentials_exist_only_for_an_optimal_flow():
     for t, h, c in [*zip(tails[fwd], heads[fwd], costs[fwd]), *zip(heads[back], tails[back], -costs[back])]:
         assert c + best[t] - best[h] >= 0  # reduced costs of every residual arc
     assert potentials(tails, heads, caps, costs, np.array([0, 1, 0, 1]), 4) is None  # through b: a gainful cycle
+
+
+def test_a_bare_assignment_is_answered_by_the_assignment_path():
+    """On a bare instance with distinct scores the pooled assignment certifies its own answer (no hand-over to the
+    flow): the fast path is really used, not only correct when it is."""
+    rng = np.random.default_rng(3)
+    n_mentors, n_mentees = 60, 80
+    topics = [f"t{i}" for i in range(12)]
+    rows = [{"person_id": f"M{i}", "name": f"M{i}", "role": "mentor", "consent": "yes", "capacity": 1,
+             "offers": ";".join(rng.choice(topics, 4, replace=False)), "wants": ""} for i in range(n_mentors)]
+    rows += [{"person_id": f"E{i}", "name": f"E{i}", "role": "mentee", "consent": "yes", "capacity": 1,
+              "offers": "", "wants": ";".join(rng.choice(topics, 3, replace=False))} for i in range(n_mentees)]
+    people = pd.DataFrame(rows)
+    settings_ = {"rules": {"different_department": False, "grade_gap": {"enabled": False},
+                           "location": False}, "tiers": "off", "mentee_cap": 1}
+    result = match(people, settings=settings_)
+    assert result.method == "assignment" and result.status == "optimal" and result.n_pairs > 0
