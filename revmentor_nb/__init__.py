@@ -5,7 +5,14 @@ the core never pulls in the UI or report libraries.
 """
 from __future__ import annotations
 
+import os as _os
+
 from revmentor_nb._lazy import lazy
+
+if _os.environ.get("REVMENTOR_HEADLESS") == "1":  # a kernel `revmentor run` started: see lean_imports
+    from revmentor_nb.lean_imports import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
 
 __version__ = "0.1.0"
 

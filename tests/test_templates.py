@@ -43,3 +43,24 @@ def test_unknown_template_and_bad_syntax_are_clear(defaults, tmp_path):
     (tmp_path / "templates" / "hello.md").write_text("{% if %}")
     with pytest.raises(TemplateError, match="line 1"):
         render("hello.md", {"name": "x"}, tmp_path)
+
+
+def test_a_template_edited_between_two_renders_is_read_again(defaults, tmp_path):
+    """The text is cached per version of the file (mtime, size): an edit of the same length is still seen."""
+    import os
+
+    own = tmp_path / "templates" / "hello.md"
+    own.parent.mkdir()
+    own.write_text("Dear {{ name }}\n")
+    assert render("hello.md", {"name": "Ada"}, tmp_path) == "Dear Ada\n"
+    own.write_text("Hiya {{ name }}\n")  # same size
+    st = own.stat()
+    os.utime(own, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # a distinct mtime even on a coarse clock
+    assert render("hello.md", {"name": "Ada"}, tmp_path) == "Hiya Ada\n"
+    own.unlink()
+    assert render("hello.md", {"name": "Ada"}, tmp_path) == "Hello Ada\n"  # back to the default
+
+
+def test_a_template_folder_named_like_a_template_is_not_a_template(defaults, tmp_path):
+    (tmp_path / "templates" / "hello.md").mkdir(parents=True)
+    assert render("hello.md", {"name": "Ada"}, tmp_path) == "Hello Ada\n"

@@ -6,25 +6,24 @@ import html
 
 def to_html(text: str, *, escape: bool = True) -> str:
     """Headings (#, ##), bullet lists (- ) and paragraphs as HTML; ``escape=False`` for text escaped already."""
-    esc = html.escape if escape else (lambda s: s)
     out: list[str] = []
     in_list = False
-    for line in text.splitlines():
+    for line in (html.escape(text) if escape else text).splitlines():  # escaped once, whole: it keeps line breaks
         if line.startswith("- "):
             if not in_list:
                 out.append("<ul>")
                 in_list = True
-            out.append(f"<li>{esc(line[2:])}</li>")
+            out.append(f"<li>{line[2:]}</li>")
             continue
         if in_list:
             out.append("</ul>")
             in_list = False
         if line.startswith("## "):
-            out.append(f"<h3>{esc(line[3:])}</h3>")
+            out.append(f"<h3>{line[3:]}</h3>")
         elif line.startswith("# "):
-            out.append(f"<h2>{esc(line[2:])}</h2>")
+            out.append(f"<h2>{line[2:]}</h2>")
         elif line.strip():
-            out.append(f"<p>{esc(line)}</p>")
+            out.append(f"<p>{line}</p>")
     if in_list:
         out.append("</ul>")
     return "\n".join(out)

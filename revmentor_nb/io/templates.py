@@ -7,6 +7,8 @@ placeholder, never a silent blank. HTML templates escape every value (participan
 """
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -26,15 +28,28 @@ class TemplateError(UserError, ValueError):
 
 def template_path(name: str, root: str | Path | None = None) -> Path:
     """Where template ``name`` comes from: ``root/templates/name`` when the workspace has one, else the default."""
-    if root is not None:
-        own = Path(root) / FOLDER / name
-        if own.is_file():
-            return own
-    default = DEFAULTS / name
-    if not default.is_file():
-        raise TemplateError(f"no template named {name!r} (looked in {Path(root) / FOLDER if root else DEFAULTS} "
-                            f"and {DEFAULTS})")
-    return default
+    return Path(_located(name, None if root is None else str(root))[0])
+
+
+def _located(name: str, root: str | None) -> tuple[str, os.stat_result]:
+    """The template's file and its stat (one stat per candidate: a hand-over looks templates up thousands of times)."""
+    candidates = ([os.path.join(root, FOLDER, name)] if root is not None else []) + [os.path.join(DEFAULTS, name)]
+    for where in candidates:
+        try:
+            st = os.stat(where)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            return where, st
+    raise TemplateError(f"no template named {name!r} (looked in {Path(root) / FOLDER if root else DEFAULTS} "
+                        f"and {DEFAULTS})")
+
+
+@lru_cache(maxsize=64)
+def _source(path: str, mtime_ns: int, size: int) -> str:
+    """A template file's text, read once per version of the file (keyed by its modification time and size)."""
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
 
 
 @lru_cache(maxsize=64)
@@ -50,9 +65,11 @@ def _compiled(text: str, autoescape: bool) -> jinja2.Template:
 
 def render(name: str, context: Mapping[str, Any], root: str | Path | None = None) -> str:
     """Template ``name`` filled from ``context``; names ending in ``.html`` escape every value."""
-    path = template_path(name, root)
+    where, st = _located(name, None if root is None else str(root))
+    path = Path(where)
     try:
-        return _compiled(path.read_text(encoding="utf-8"), path.name.endswith((".html", ".htm"))).render(**context)
+        text = _source(where, st.st_mtime_ns, st.st_size)
+        return _compiled(text, where.endswith((".html", ".htm"))).render(**context)
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"{path}: {exc.message}; add it to the template's context or remove it from the "
                             f"template") from None

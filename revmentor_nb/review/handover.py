@@ -210,6 +210,7 @@ def write_outputs(ws: "Workspace", run_id: str, pairs: pd.DataFrame, unmatched: 
         write_csv(standing[1], work / "next-run-exclusions.csv", bom=True)
     stems, index = [], [f"# Match {run_id}: {len(table)} pairs", ""]
     programme = programme_context(ws.design)  # the same for every pair: built once
+    work_dir = str(work)
     for row in table.to_dict("records"):
         stem = pair_stem(row["mentor_id"], row["mentee_id"])
         pair = pair_fields(row)
@@ -222,7 +223,8 @@ def write_outputs(ws: "Workspace", run_id: str, pairs: pd.DataFrame, unmatched: 
                  f"intros/{stem}.md": note,
                  f"intros/{stem}.html": _html_page(f"Introduction: {names}", markdown_to_html(note))}
         for rel, text in files.items():
-            (work / rel).write_text(text, encoding="utf-8")
+            with open(os.path.join(work_dir, rel), "w", encoding="utf-8") as fh:  # 20,000 files: no Path per file
+                fh.write(text)
         stems.append(stem)
         index.append(f"- {row['pair']} (mentor id `{row['mentor_id']}`, mentee id `{row['mentee_id']}`): "
                      f"agreements/{stem}.md, intros/{stem}.md")

@@ -361,11 +361,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from revmentor_nb.design.program import DesignError
     from revmentor_nb.errors import InputError, format_problems
+    from revmentor_nb.lean_imports import skip_slow_optional_imports
     from revmentor_nb.run.parameters import ParameterError
     from revmentor_nb.run.pipeline import StageFailed, UnknownKernel, UnknownStage
     from revmentor_nb.workspace.workspace import WorkspaceBusy, WorkspaceError
 
     args = _parser().parse_args(argv)
+    if args.command == "run":  # before papermill loads jsonschema: see lean_imports
+        skip_slow_optional_imports()
     _quiet_kernel_logs()
     try:
         return COMMANDS[args.command](args)

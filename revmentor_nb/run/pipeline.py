@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from revmentor_nb.fileio import make_private
+from revmentor_nb.lean_imports import headless_kernels
 from revmentor_nb.run.parameters import check_parameters, declared_parameters
 from revmentor_nb.workspace.workspace import Workspace, WorkspaceError
 
@@ -218,7 +219,7 @@ def _run_one(ws: Workspace, stage: str, run_dir: Path, run_id: str, parameters: 
         deadline = time.monotonic() + timeout
         limits = {"timeout_func": lambda cell: max(1, int(deadline - time.monotonic() + 0.999))}
     try:
-        with _kernel_noise_filtered() as quiet:
+        with _kernel_noise_filtered() as quiet, headless_kernels():
             try:
                 pm.execute_notebook(
                     str(notebooks_dir() / name), str(executed), parameters=params, kernel_name=kernel,
