@@ -193,3 +193,30 @@ def test_current_names_only_the_accepted_runs_hand_over_and_the_index_lists_ever
     hand_over(ws, second, result, people)
     assert current_export(ws).name == second
     assert "accepted earlier, replaced" in (ws.root / "exports" / "index.html").read_text()
+
+
+def _scrub_by_alternation(texts: list[str], ids: list[str], salt: str) -> list[str]:
+    """The reference: one regex alternation of every id, longest first, bounded by neither a word character nor -."""
+    import re
+
+    from revmentor_nb.privacy.pseudonyms import pseudonym
+
+    known = sorted({i for i in ids if i}, key=len, reverse=True)
+    if not known:
+        return texts
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, known)) + r")(?![\w-])")
+    return [pattern.sub(lambda m: pseudonym(m.group(1), salt), t) for t in texts]
+
+
+_ID_CHARS = st.sampled_from(list("aE1-_.é 2"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(ids=st.lists(st.text(_ID_CHARS, min_size=1, max_size=4), min_size=1, max_size=6),
+       glue=st.lists(st.sampled_from(["", " ", "-", ".", "x", " went to ", "é", ", "]), min_size=1, max_size=8),
+       picks=st.lists(st.integers(0, 5), min_size=1, max_size=8))
+def test_scrub_ids_equals_the_alternation_on_any_ids_and_text(ids, glue, picks):
+    """Ids of word characters and - take a set lookup per run; any other id the alternation: same text either way."""
+    text = "".join(g + ids[p % len(ids)] for g, p in zip(glue, picks))
+    texts = [text, "", "no ids here"]
+    assert scrub_ids(pd.Series(texts), ids, "s").tolist() == _scrub_by_alternation(texts, ids, "s")

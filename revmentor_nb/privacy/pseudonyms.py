@@ -39,11 +39,22 @@ def pseudonymise(frame: pd.DataFrame, id_columns: list[str], salt: str = "") -> 
 
 def scrub_ids(texts: pd.Series, ids: Sequence[str], salt: str = "") -> pd.Series:
     """Each person id inside free text (e.g. an unmatched reason naming who went where) replaced by its pseudonym."""
-    known = sorted({str(i) for i in ids if str(i)}, key=len, reverse=True)
+    known = {str(i) for i in ids if str(i)}
     if not known:
         return texts
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, known)) + r")(?![\w-])")
+    if all(_WORD.fullmatch(i) for i in known):
+        # the usual ids (letters, digits, _ and -): an id bounded by neither is exactly a whole run of those,
+        # so each run is looked up in a set instead of one alternation of every id (0.8 s to compile at 10,000)
+        def swap(m: re.Match) -> str:
+            return pseudonym(m.group(0), salt) if m.group(0) in known else m.group(0)
+
+        return texts.fillna("").astype(str).map(lambda t: _WORD.sub(swap, t))
+    longest_first = sorted(known, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, longest_first)) + r")(?![\w-])")
     return texts.fillna("").astype(str).map(lambda t: pattern.sub(lambda m: pseudonym(m.group(1), salt), t))
+
+
+_WORD = re.compile(r"[\w-]+")
 
 
 def suppress_small_groups(table: pd.DataFrame, count_column: str, k: int, value_columns: list[str] | None = None) -> pd.DataFrame:
