@@ -6,7 +6,7 @@ candidate generation (dense blocks), lock checks and ``check_validity`` (paired 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -269,13 +269,7 @@ def identity_codes(people: People, roster: pd.DataFrame | None) -> np.ndarray:
         cols = {str(c).strip().casefold(): c for c in roster.columns}
         pid, em = cols.get("person_id"), cols.get("email", cols.get("emails"))
         if pid is not None and em is not None:
-            for who, cell in zip(roster[pid], roster[em]):
-                if norm_text(who) is None:
-                    continue
-                for addr in (cell if isinstance(cell, (list, tuple)) else str(cell or "").replace(",", ";").split(";")):
-                    a = norm_text(addr)
-                    if a and a not in ("nan", "<na>"):
-                        by_email[a] = str(who).strip()
+            by_email = roster_emails(roster[pid], roster[em])
     emails = frame["email"].tolist() if "email" in frame.columns else [None] * people.n
     rids = frame["roster_id"].tolist() if "roster_id" in frame.columns else [None] * people.n
     for i, (rid, mail) in enumerate(zip(rids, emails)):
@@ -285,6 +279,28 @@ def identity_codes(people: People, roster: pd.DataFrame | None) -> np.ndarray:
             keys[i] = by_email[norm_text(mail)]
     codes, _ = pd.factorize(pd.Series(keys, dtype=object))
     return np.asarray(codes, dtype=np.int64)
+
+
+def _addresses(cell: Any) -> list[Any]:
+    """A roster e-mail cell as its addresses (a list as it is; text split on ';' and ',')."""
+    if isinstance(cell, (list, tuple)):
+        return list(cell)
+    if cell is None or cell is pd.NA or (isinstance(cell, float) and np.isnan(cell)):
+        return []
+    return str(cell).replace(",", ";").split(";")
+
+
+def roster_emails(who: pd.Series, emails: pd.Series) -> dict[str, str]:
+    """Each address (trimmed, case-folded) -> the roster person_id holding it; a later row wins (vectorised)."""
+    ids = who.astype("string").str.strip()
+    named = (ids.notna() & (ids != "")).to_numpy(dtype=bool)
+    if not named.any():
+        return {}
+    each = pd.Series([_addresses(c) for c in emails.to_numpy(dtype=object)[named]],
+                     index=ids.to_numpy(dtype=object)[named], dtype=object).explode()
+    addr = each.astype("string").str.strip().str.casefold()
+    usable = (addr.notna() & (addr != "") & ~addr.isin(["nan", "<na>"])).to_numpy(dtype=bool)
+    return dict(zip(addr.to_numpy(dtype=object)[usable], each.index.to_numpy(dtype=object)[usable]))
 
 
 SAME_PERSON = RuleSpec(name="same_person", kind="identity")
