@@ -102,7 +102,8 @@ def pair_table(pairs: pd.DataFrame, participants: pd.DataFrame | None = None) ->
     out.insert(0, "pair", [f"{a} → {b}" for a, b in zip(shown["mentor"], shown["mentee"])])
     out["score"] = pairs["score"].to_numpy(dtype=float).round(4)
     out["shared_topics"] = ["; ".join(_items(v)) for v in pairs["shared_topics"]] if "shared_topics" in pairs else ""
-    out["reasons"] = [reasons(r, terms) for _, r in pairs.reset_index(drop=True).iterrows()]
+    needed = [c for c in ("shared_topics", "locked", *terms) if c in pairs]
+    out["reasons"] = [reasons(r, terms) for r in pairs[needed].to_dict("records")]  # no Series per row
     out["locked"] = pairs["locked"].astype(bool).to_numpy() if "locked" in pairs else False
     for t in terms:
         out[t] = pairs[t].to_numpy(dtype=float).round(4)
