@@ -1,6 +1,7 @@
 """The four notebooks on the demo workspace: papermill runs, offline reports, privacy, nbval."""
 from __future__ import annotations
 
+import difflib
 import re
 import subprocess
 import sys
@@ -61,7 +62,12 @@ def test_reports_are_a_function_of_the_workspace(demo_workspace):
     a = {o.stage: o.report.read_text() for o in first.outcomes}
     second = run_stages(demo_workspace, ["design", "monitor"])
     b = {o.stage: o.report.read_text() for o in second.outcomes}
-    assert a == b
+    for stage in a:  # on a difference, say where: the first lines that differ, tags on lines of their own
+        if a[stage] != b[stage]:
+            lines = [t.replace("><", ">\n<").splitlines() for t in (a[stage], b[stage])]
+            diff = list(difflib.unified_diff(*lines, "first run", "second run", n=1, lineterm=""))
+            pytest.fail(f"the {stage} report differs between two runs on one workspace:\n" + "\n".join(
+                line[:300] for line in diff[:40]))
     assert len(list((demo_workspace / "reports").glob("*/01_design.html"))) >= 3  # history kept
 
 
