@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from revmentor_nb.design.agreement import document_html, programme_context, render_agreement, render_intro
+from revmentor_nb.fileio import TextFiles
 from revmentor_nb.io.export import write_csv, write_xlsx
 from revmentor_nb.io.markdown import to_html as markdown_to_html
 from revmentor_nb.privacy.pseudonyms import scrub_ids  # noqa: F401  (kept here for callers of review.handover)
@@ -212,23 +213,23 @@ def write_outputs(ws: "Workspace", run_id: str, pairs: pd.DataFrame, unmatched: 
     stems, index = [], [f"# Match {run_id}: {len(table)} pairs", ""]
     programme = programme_context(ws.design)  # the same for every pair: built once
     work_dir = str(work)
-    for row in table.to_dict("records"):
-        stem = pair_stem(row["mentor_id"], row["mentee_id"])
-        pair = pair_fields(row)
-        names = f"{pair['mentor_name']} and {pair['mentee_name']}"
-        note = render_intro(ws.design, pair, ws.root, programme=programme)
-        agreement = render_agreement(ws.design, pair, ws.root, programme=programme)
-        files = {f"agreements/{stem}.md": agreement,
-                 f"agreements/{stem}.html": _html_page(f"Mentoring agreement: {names}",
-                                                       document_html("agreement", agreement)),
-                 f"intros/{stem}.md": note,
-                 f"intros/{stem}.html": _html_page(f"Introduction: {names}", markdown_to_html(note))}
-        for rel, text in files.items():
-            with open(os.path.join(work_dir, rel), "w", encoding="utf-8") as fh:  # 20,000 files: no Path per file
-                fh.write(text)
-        stems.append(stem)
-        index.append(f"- {row['pair']} (mentor id `{row['mentor_id']}`, mentee id `{row['mentee_id']}`): "
-                     f"agreements/{stem}.md, intros/{stem}.md")
+    with TextFiles() as files_out:  # each pair's files written by a background thread while the next renders
+        for row in table.to_dict("records"):
+            stem = pair_stem(row["mentor_id"], row["mentee_id"])
+            pair = pair_fields(row)
+            names = f"{pair['mentor_name']} and {pair['mentee_name']}"
+            note = render_intro(ws.design, pair, ws.root, programme=programme)
+            agreement = render_agreement(ws.design, pair, ws.root, programme=programme)
+            files = {f"agreements/{stem}.md": agreement,
+                     f"agreements/{stem}.html": _html_page(f"Mentoring agreement: {names}",
+                                                           document_html("agreement", agreement)),
+                     f"intros/{stem}.md": note,
+                     f"intros/{stem}.html": _html_page(f"Introduction: {names}", markdown_to_html(note))}
+            for rel, text in files.items():
+                files_out.write(os.path.join(work_dir, rel), text)
+            stems.append(stem)
+            index.append(f"- {row['pair']} (mentor id `{row['mentor_id']}`, mentee id `{row['mentee_id']}`): "
+                         f"agreements/{stem}.md, intros/{stem}.md")
     (work / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     old = final.with_name(f".{final.name}.{os.getpid()}.old")
     if final.exists():
