@@ -196,7 +196,13 @@ class Columns:
     def of(cls, model: LinearModel, idx: np.ndarray) -> "Columns":
         """The columns ``idx`` of ``model``."""
         g = model.graph
+        if len(idx) == g.n:  # every candidate (idx is sorted and unique, so it is 0..n-1): views, no copies
+            return cls(idx, g.m, g.e, g.score, model.value)
         return cls(idx, g.m[idx], g.e[idx], g.score[idx], model.value[idx])
+
+    def subset(self, pos: np.ndarray) -> "Columns":
+        """The columns at positions ``pos`` of this set."""
+        return Columns(self.idx[pos], self.m[pos], self.e[pos], self.score[pos], self.value[pos])
 
 
 @dataclass
@@ -208,7 +214,7 @@ class Solution:
     value: float  # model objective of the free part (value x + aux obj)
     bound: float  # upper bound on the model objective over all candidates
     status: str  # "optimal" or "time_limit"
-    method: str  # "assignment", "flow", "lp" (integral LP), "ilp-cbc", "empty"
+    method: str  # "assignment", "flow", "lp" (integral LP), "ilp-highs" (the dive), "ilp-cbc", "empty"
     certificate: str
     lp_rounds: int = 0
     lp_columns: int = 0
