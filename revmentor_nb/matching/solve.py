@@ -104,6 +104,8 @@ def _highs_mip(model: LinearModel, idx: np.ndarray, time_limit: float | None, th
     S = hs.HighsModelStatus
     if status == S.kInfeasible:
         raise SolveError("the constraints cannot all be met")
+    if status == S.kModelEmpty:  # no rows or no columns: CBC (through PuLP) answers the trivial case
+        return _cbc(model, idx, time_limit, threads, start, gap)
     info = h.getInfo()
     if int(info.primal_solution_status) != int(hs.SolutionStatus.kSolutionStatusFeasible):  # no solution found
         raise SolveError(f"no solution found ({h.modelStatusToString(status)})")
