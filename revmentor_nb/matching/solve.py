@@ -24,11 +24,15 @@ from revmentor_nb.matching.model import (
 )
 
 
-def _price_all(model: LinearModel, pi: np.ndarray, cols: Columns | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Usable candidate indices and their reduced costs under ``pi``."""
+def _price_all(model: LinearModel, pi: np.ndarray, cols: Columns | None = None,
+               dead: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate indices and their reduced costs under ``pi`` (-inf for the ``dead`` ones: not usable)."""
     if cols is None:
         cols = Columns.of(model, np.flatnonzero(model.usable))
-    return cols.idx, model.priced(cols.idx, pi, cols)
+    red = model.priced(cols.idx, pi, cols)
+    if dead is not None:
+        red[dead] = -np.inf
+    return cols.idx, red
 
 
 # ---------------------------------------------------------------------- ILP (PuLP + CBC; HiGHS for the dive)
@@ -226,7 +230,14 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
     scale = max(1.0, float(np.max(np.abs(model.value[usable]))) if len(usable) else 1.0)
     tol = 1e-6 * scale
     rounds = 0
-    cols = Columns.of(model, usable)
+    # nearly every pair usable (locks, forbidden pairs): price the graph's own arrays and mask the rest,
+    # instead of gathering copies of millions of columns
+    dead = None
+    if len(usable) >= 0.9 * len(model.value) and len(usable) < len(model.value):
+        dead = np.flatnonzero(~model.usable)
+        cols = Columns.of(model, np.arange(len(model.value)))
+    else:
+        cols = Columns.of(model, usable)
     try:
         if warm is not None:  # the previous stage's LP, extended with this model's extra rows
             eng = warm.extend(model)
@@ -249,8 +260,9 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
         while True:
             rounds += 1
             lp = eng.solve()
-            cand, red = _price_all(model, lp.pi, cols)
-            viol = (red > tol) & ~in_pool[cand]
+            cand, red = _price_all(model, lp.pi, cols, dead)
+            viol = red > tol
+            viol &= ~(in_pool if len(cand) == len(in_pool) else in_pool[cand])  # all columns: cand is 0..n-1
             add = _best_per_person(cols, viol, red) if rounds < max_rounds else cand[viol]
             if len(add) == 0:
                 break
@@ -259,6 +271,8 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
     except LPInfeasible as exc:
         raise SolveError(str(exc)) from None
     idx = eng.idx
+    if dead is not None:  # from here on: the usable pairs only
+        cand, red = usable, red[usable]
     secs["lp"] = time.perf_counter() - t0
     D = lp.D
     out_mask = ~in_pool[cand]
