@@ -23,6 +23,7 @@ except Exception:  # pragma: no cover - exercised only without highspy
 
 
 IPM_THRESHOLD = 20_000
+PRUNE_BELOW: float | None = 0.02  # extend() drops columns priced below -this x the largest value
 PRIMAL_BELOW = 0.02  # share of new columns under which a re-solve uses primal simplex
 _BANNER_DONE = False
 
@@ -189,6 +190,7 @@ class HighsLP:
         Side constraints added after an unconstrained solve then cost a few dual simplex
         pivots instead of a cold solve.
         """
+        self._prune()
         old_rows, old_aux = self.n_rows, self.n_aux
         inf = highspy.kHighsInf
         rhs = model.fixed_rhs()
@@ -223,6 +225,34 @@ class HighsLP:
         self._first = False
         self._added = len(self.idx)  # force dual simplex: the old basis is dual feasible
         return self
+
+    def _prune(self) -> None:
+        """Drop candidate columns that are nonbasic at 0 with a reduced cost far below zero (kept: the basis).
+
+        Before side rows are added: each dual simplex pivot then scans fewer columns. A dropped
+        column may come back: column generation prices every pair again after the re-solve.
+        """
+        if PRUNE_BELOW is None or len(self.idx) < 10_000:
+            return
+        sol = self.h.getSolution()
+        basis = self.h.getBasis()
+        d = np.asarray(sol.col_dual)[self.x_pos]  # HiGHS (minimise) reduced costs: >= 0 at the lower bound
+        status = np.asarray([int(x) for x in basis.col_status])[self.x_pos] if False else None
+        xv = np.asarray(sol.col_value)[self.x_pos]
+        scale = max(1.0, float(np.max(np.abs(self.model.value[self.idx]))))
+        drop = (d > PRUNE_BELOW * scale) & (xv <= 1e-12)
+        if not drop.any():
+            return
+        where = self.x_pos[drop].astype(np.int32)
+        self.h.deleteCols(len(where), where)
+        keep = ~drop
+        self.idx = self.idx[keep]
+        gone = np.zeros(self.n_cols, dtype=bool)
+        gone[where] = True
+        shift = np.cumsum(gone)
+        self.x_pos = self.x_pos[keep] - shift[self.x_pos[keep]]
+        self.aux_pos = self.aux_pos - shift[self.aux_pos]
+        self.n_cols -= int(gone.sum())
 
     def fits(self, model: "LinearModel") -> bool:
         """Whether ``model`` has this LP's rows and auxiliary columns (same shape: only values and bounds differ)."""

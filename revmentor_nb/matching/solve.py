@@ -308,13 +308,19 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
         return Solution(chosen, aux, z, lp_bound, "optimal", "ilp-cbc" if _dive_name() == "CBC" else "ilp-highs", cert,
                         rounds, n_lp, n_free,
                         {**secs, "total": time.perf_counter() - t0}, np.sort(idx), eng)
+    have = False  # an attempt has returned a solution
     for attempt in range(4):
+        remaining = None if time_limit is None else time_limit - (time.perf_counter() - t1)  # the ILP phase's budget
+        if remaining is not None and remaining < 1.0:
+            if have:  # out of time after a restricted attempt: its answer, with the gap to the LP bound
+                status = "time_limit"
+                break
+            remaining = 1.0
         keep = np.zeros(len(model.value), dtype=bool)
         if attempt > 0:  # first try the LP's support alone: near-integral LPs round within the gap
             keep[cand[red >= -tau]] = True
         keep[support] = True
         q = np.flatnonzero(keep)
-        remaining = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - t1))  # the ILP phase
         start = np.isin(q, start_set).astype(float) if len(start_set) else None
         try:
             x, aux, status, cbc_bound = _cbc(model, q, remaining, threads, start, gap=mip_gap)
@@ -324,6 +330,7 @@ def solve(model: LinearModel, pool: np.ndarray, *, time_limit: float | None = No
             tau = np.inf  # a restricted column set may admit no integer point (e.g. a pairs floor): widen to all
             continue
         chosen = q[x > 0.5]
+        have = True
         z = float(model.value[chosen].sum() + np.dot(model.aux_obj, aux))
         excluded = ~keep[cand]
         best_out = float(red[excluded].max()) if excluded.any() else -np.inf
