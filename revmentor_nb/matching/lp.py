@@ -23,7 +23,8 @@ except Exception:  # pragma: no cover - exercised only without highspy
 
 
 IPM_THRESHOLD = 20_000
-PRUNE_BELOW: float | None = 0.02  # extend() drops columns priced below -this x the largest value
+PRUNE_BELOW: float | None = 0.02  # extend() drops columns priced below -this x the largest value ...
+PRUNE_ABOVE = 10_000  # ... from LPs of at least this many candidate columns
 PRIMAL_BELOW = 0.02  # share of new columns under which a re-solve uses primal simplex
 _BANNER_DONE = False
 
@@ -232,12 +233,10 @@ class HighsLP:
         Before side rows are added: each dual simplex pivot then scans fewer columns. A dropped
         column may come back: column generation prices every pair again after the re-solve.
         """
-        if PRUNE_BELOW is None or len(self.idx) < 10_000:
+        if PRUNE_BELOW is None or len(self.idx) < PRUNE_ABOVE:
             return
         sol = self.h.getSolution()
-        basis = self.h.getBasis()
         d = np.asarray(sol.col_dual)[self.x_pos]  # HiGHS (minimise) reduced costs: >= 0 at the lower bound
-        status = np.asarray([int(x) for x in basis.col_status])[self.x_pos] if False else None
         xv = np.asarray(sol.col_value)[self.x_pos]
         scale = max(1.0, float(np.max(np.abs(self.model.value[self.idx]))))
         drop = (d > PRUNE_BELOW * scale) & (xv <= 1e-12)
