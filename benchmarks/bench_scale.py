@@ -8,10 +8,10 @@ gap and the reference's figures, then whether the issue's target is met):
   generation) + scipy's dense exact LAPJV (``linear_sum_assignment``) on mentor slots x mentees.
   Target: within 1.5x.
 - ``fair`` / ``strict``: the same instance with fairness floors that bind (rate gap 2% and fit gap 5%;
-  rate gap 0 and fit gap 0; CBC given 8 s): the
+  rate gap 0 and fit gap 0; the ILP phase given 8 s: HiGHS' MIP for the dive, CBC for the rest): the
   objective lost to fairness, the pairs that changed, the groups short of a floor; the reference
   is the unconstrained optimum (the fairness model has no independent solver). Target: 10 s,
-  optimal or gap reported.
+  optimal or gap reported (the figure prints status and gap; cpu is this process's + CBC's).
 - ``notebook``: 10,000 sign-ups (100,000-person roster) generated and imported as
   ``bench_large.py`` does, then ``revmentor run WS --stage match`` (02_match through papermill,
   trade-off curve included); the match step alone is timed in its own process beside it.
@@ -115,7 +115,9 @@ def case_fair(name: str = "fair") -> dict:
     org, ref = _bare_instance()
     kw = dict(roster=org.roster, exclusions=org.exclusions, seed=0)
     t0, _, free = _timed(lambda: match(ref, **kw))
+    c_kids = _children_cpu()
     t, cpu, res = _timed(lambda: match(ref, **kw, settings=settings))
+    cbc_cpu = _children_cpu() - c_kids  # CBC runs as a child process
     a = set(zip(free.pairs.mentor_id, free.pairs.mentee_id))
     b = set(zip(res.pairs.mentor_id, res.pairs.mentee_id))
     fair = res.fairness
@@ -125,9 +127,10 @@ def case_fair(name: str = "fair") -> dict:
     return dict(case=f"fairness {rate:.0%}/{fit:.0%} 5,000 x 6,000", seconds=t, cpu=cpu, peak_gib=_peak_gib(), objective=res.objective,
                 gap=res.gap, status=res.status, method=res.method,
                 reference=f"unconstrained optimum {free.objective:.4f} in {t0:.2f} s",
-                met=(t <= 10.0) and res.status == "optimal", met_cpu=(cpu <= 10.0) and res.status == "optimal",
-                figure=f"{t:.2f} s, gap {res.gap:.1e} (cpu excludes CBC, a child process)",
-                detail=(f"floors rate gap {rate:.0%}, fit gap {fit:.0%} (CBC given 8 s) over {len(fair)} groups: {'binding' if binds else 'slack'}; "
+                met=t <= 10.0, met_cpu=cpu + cbc_cpu <= 10.0,  # optimal, or the gap printed beside it
+                figure=f"{t:.2f} s, cpu {cpu:.2f} s + CBC {cbc_cpu:.2f} s, gap {res.gap:.1e} ({res.status})",
+                detail=(f"timings {', '.join(f'{k} {v:.1f}' for k, v in res.timings.items())}; "
+                        f"floors rate gap {rate:.0%}, fit gap {fit:.0%} (ILP phase given 8 s) over {len(fair)} groups: {'binding' if binds else 'slack'}; "
                         f"objective {res.objective - free.objective:+.6f} "
                         f"({(res.objective - free.objective) / free.objective:+.4%}), pairs {free.n_pairs} -> "
                         f"{res.n_pairs}, {changed} pairs changed, {short} group(s) short of a floor after the "

@@ -247,7 +247,7 @@ class SolverSettings(StrictModel):
     """How the optimum is reached (never what it is)."""
 
     pool: int = Field(2, ge=1, le=50, description="initial candidates per mentee in the LP (widened by the certificate)")
-    time_limit: float | None = Field(120.0, gt=0, le=7 * 86400, description="seconds for CBC (status 'time_limit' with an honest bound if hit); None = no limit")
+    time_limit: float | None = Field(120.0, gt=0, le=7 * 86400, description="seconds for the ILP phase after the LP (the dive and CBC; status 'time_limit' with an honest bound if hit); None = no limit")
     threads: int = Field(1, ge=1, le=256)
     mip_gap: float = Field(1e-5, ge=0, lt=1, description="relative gap at which an ILP answer counts as optimal")
     method: Literal["auto", "assignment", "flow", "lp"] = Field(

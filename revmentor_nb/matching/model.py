@@ -18,12 +18,14 @@ How the optimum is reached (``solve``):
 2. If the LP solution is integral it is optimal for the ILP (bound = D). Without 'either'
    people and side constraints the model is a bipartite b-matching, whose LP is integral:
    this is the fast path.
-3. Otherwise the bound stays D (it covers every candidate) and the ILP is solved by CBC
-   through PuLP on few columns: first the LP's integral pairs are kept and CBC settles the
-   people around its fractional pairs; if that is within ``mip_gap`` (default 1e-5) of D it
-   is the answer. Else reduced-cost fixing: a solution using column j is worth at most
+3. Otherwise the bound stays D (it covers every candidate) and the ILP is solved on few
+   columns: first the LP's integral pairs are kept and HiGHS' MIP (in memory; CBC without
+   highspy) settles the people around its fractional pairs, within a quarter of the time
+   limit; if that is within ``mip_gap`` (default 1e-5) of D it is the answer, else its pairs
+   start CBC (through PuLP). Reduced-cost fixing: a solution using column j is worth at most
    D + r_j, so CBC solves on the columns with r_j >= -tau, the bound is max(CBC's bound on
-   those columns, D + the best reduced cost left out), and tau widens to D - z if needed.
+   those columns, D + the best reduced cost left out), and tau widens to D - z if needed
+   while the ILP phase's time limit lasts (then: the last answer, status "time_limit").
 Status "optimal" means the relative gap to that bound is within ``mip_gap``.
 """
 from __future__ import annotations
