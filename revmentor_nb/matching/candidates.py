@@ -15,11 +15,13 @@ import numpy as np
 import pandas as pd
 
 from revmentor_nb.matching.block import Block
+from revmentor_nb.matching.classes import PairClasses, Side, expand, pair_classes
 from revmentor_nb.matching.people import People
 from revmentor_nb.matching.rules import Rule
 from revmentor_nb.matching.scoring import Term, score
 
 CHUNK_CELLS = 3_000_000  # dense cells per block (mentees x mentors)
+CLASSES = True  # a kept graph works through people classes when there are far fewer classes than people
 
 
 @dataclass
@@ -50,6 +52,10 @@ class CandidateGraph:
     tie_scale: float = 0.0
     seed: int = 0
     consent_rule: bool = True
+    # people classes (``classes.pair_classes``): rule verdicts and scores per class x class cell, when the
+    # sign-ups fall into far fewer classes than people; a kept graph then prices its left-out pairs by class
+    classes: PairClasses | None = field(default=None, repr=False)
+    _hash: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def kept(self) -> bool:
@@ -60,6 +66,13 @@ class CandidateGraph:
     def allowed(self) -> int:
         """Allowed pairs in all, including those a kept graph leaves out."""
         return self.n if self.n_allowed < 0 else self.n_allowed
+
+    @property
+    def hashes(self) -> np.ndarray:
+        """The seeded 64-bit hash of every person (the tie-break's input), computed once."""
+        if self._hash is None:
+            self._hash = self.people.person_hash(self.seed)
+        return self._hash
 
     @property
     def n(self) -> int:
@@ -120,7 +133,7 @@ class CandidateGraph:
         blk = Block(p, m, e, dense=False)
         for rule in self.rules:
             ok &= np.asarray(rule.allowed(blk), dtype=bool)
-        ph = p.person_hash(self.seed)
+        ph = self.hashes
         return ok, np.asarray(score(self.terms, blk), dtype=np.float64), tie_break(ph[m], ph[e])
 
     def with_pairs(self, m: np.ndarray, e: np.ndarray) -> "CandidateGraph":
@@ -149,6 +162,8 @@ class CandidateGraph:
         empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
         if not self.kept:
             return empty
+        if self.classes is not None:
+            return self._outside_by_class(bound_e, bound_m, per_person)
         es = self.mentee_side[np.isfinite(self.omit_e[self.mentee_side])]
         ms = self.mentor_side[np.isfinite(self.omit_m[self.mentor_side])]
         if len(es) == 0 or len(ms) == 0:
@@ -158,7 +173,7 @@ class CandidateGraph:
         if len(es) == 0 or len(ms) == 0:
             return empty
         any_either = bool(np.any(self.people.role[ms] == "either")) and bool(np.any(self.people.role[es] == "either"))
-        ph = self.people.person_hash(self.seed)
+        ph = self.hashes
         out: list[list[np.ndarray]] = [[], [], [], []]
         chunk = max(1, CHUNK_CELLS // len(ms))
         for start in range(0, len(es), chunk):
@@ -188,6 +203,95 @@ class CandidateGraph:
         if not out[0]:
             return empty
         return tuple(np.concatenate(x) for x in out)  # type: ignore[return-value]
+
+    def _outside_by_class(self, bound_e: np.ndarray, bound_m: np.ndarray, per_person: int | None
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``outside`` through the class tables: only pairs whose key can exceed the bounds are ever formed.
+
+        A pair's key is below its classes' score + 2 tie_scale (a margin over the tie-break's
+        tie_scale for rounding), so a mentor class and a mentee class can hold a priced pair only
+        when that plus their members' largest bounds is positive; within such a class pair only
+        mentees whose bound can reach it, and for each of them only mentors whose bound can,
+        are formed (members sorted by bound: a search, not a scan) and priced exactly.
+        """
+        pc = self.classes
+        assert pc is not None
+        top = 2.0 * self.tie_scale
+        be = np.where(np.isfinite(self.omit_e), bound_e, -np.inf)  # nobody left out: no pair to price
+        bm = np.where(np.isfinite(self.omit_m), bound_m, -np.inf)
+        se, sm = _SortedBounds(pc.mentee, be), _SortedBounds(pc.mentor, bm)
+        live = pc.allowed & (pc.score + top + se.best[:, None] + sm.best[None, :] > 0)
+        ce, cm = np.nonzero(live)
+        s_cls = pc.score[ce, cm]
+        # mentees of each live class pair whose bound can reach it (and whose own left-out bound allows it)
+        k, pos = expand(pc.mentee.start[ce], se.count_above(ce, -(s_cls + top + sm.best[cm])))
+        e = se.members[pos]
+        s_e = s_cls[k]
+        c_m = cm[k]
+        ok = self.omit_e[e] + be[e] + sm.best[c_m] > 0
+        e, s_e, c_m = e[ok], s_e[ok], c_m[ok]
+        n_m = sm.count_above(c_m, -(s_e + top + be[e]))
+        ph = self.hashes
+        out: list[list[np.ndarray]] = [[], [], [], []]
+        ends = np.cumsum(n_m)
+        lo = 0
+        while lo < len(e):  # rows in groups of about CHUNK_CELLS pairs
+            base = ends[lo - 1] if lo else 0
+            hi = max(lo + 1, int(np.searchsorted(ends, base + CHUNK_CELLS, side="right")))
+            r, where = expand(pc.mentor.start[c_m[lo:hi]], n_m[lo:hi])
+            ee, mm, ss = e[lo:hi][r], sm.members[where], s_e[lo:hi][r]
+            lo = hi
+            tb = tie_break(ph[mm], ph[ee])
+            gain = ss + self.tie_scale * tb + bound_e[ee] + bound_m[mm]
+            hot = (gain > 0) & (mm != ee)
+            hot[hot] = self.find(mm[hot], ee[hot]) < 0  # only pairs the graph left out
+            if not hot.any():
+                continue
+            parts = [mm[hot], ee[hot], ss[hot], tb[hot]]
+            if per_person is not None:
+                pick = _per_person(parts[0], parts[1], gain[hot], per_person)
+                parts = [a[pick] for a in parts]
+            for lst, arr in zip(out, parts):
+                lst.append(arr)
+        if not out[0]:
+            return (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+        mm, ee, ss, tb = (np.concatenate(x) for x in out)
+        if per_person is not None and len(out[0]) > 1:
+            pick = _per_person(mm, ee, ss + self.tie_scale * tb + bound_e[ee] + bound_m[mm], per_person)
+            mm, ee, ss, tb = mm[pick], ee[pick], ss[pick], tb[pick]
+        return mm, ee, ss, tb
+
+
+class _SortedBounds:
+    """One side's members grouped by class and sorted by bound (largest first): counts above a threshold by search."""
+
+    def __init__(self, side: Side, bound: np.ndarray) -> None:
+        cls = np.repeat(np.arange(side.n), side.size)
+        neg = -bound[side.members]
+        order = np.argsort(neg, kind="stable")
+        rank = np.empty(len(neg), dtype=np.int64)
+        rank[order] = np.arange(len(neg))
+        self.sorted_neg = neg[order]
+        o = np.lexsort((rank, cls))
+        self.members = side.members[o]
+        self.width = max(len(neg), 1)
+        self.comp = cls * self.width + rank[o]  # ascending: class, then bound from the largest
+        self.start = side.start
+        self.best = -neg[o][side.start[:-1]] if len(neg) else np.zeros(0)
+
+    def count_above(self, cls: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Members of class ``cls[k]`` whose bound is > ``t[k]`` (they come first in ``members``)."""
+        q = np.searchsorted(self.sorted_neg, -np.asarray(t, dtype=np.float64), side="left")  # members with -bound < -t
+        return np.searchsorted(self.comp, cls * self.width + q, side="left") - self.start[cls]
+
+
+def _per_person(m: np.ndarray, e: np.ndarray, gain: np.ndarray, k: int) -> np.ndarray:
+    """Positions of each mentee's and each mentor's k largest gains (the union)."""
+    pick = np.zeros(len(m), dtype=bool)
+    for who in (e, m):
+        order = np.argsort(who, kind="stable")
+        pick[order[_row_top_k(who[order], gain[order], k)]] = True
+    return np.flatnonzero(pick)
 
 
 def _allowed(blk: Block, rules: list[Rule], e_idx: np.ndarray, ms: np.ndarray, any_either: bool) -> np.ndarray:
@@ -255,6 +359,13 @@ def generate(people: People, rules: list[Rule], terms: list[Term], *, consent_ru
     consenting = people.consent.copy() if consent_rule else np.ones(people.n, dtype=bool)
     ms = np.flatnonzero(people.can_mentor & consenting)
     es = np.flatnonzero(people.can_mentee & consenting)
+    if keep:
+        pc = pair_classes(people, rules, terms, ms, es) if CLASSES else None
+        if pc is not None:
+            graph = _generate_by_class(people, rules, terms, pc, consenting, ms, es, consent_rule=consent_rule,
+                                       pool=pool, seed=seed, tie_scale=tie_scale, keep=keep)
+            graph.seconds = time.perf_counter() - t0
+            return graph
     n_rules = len(rules)
     removed = np.zeros(n_rules, dtype=np.int64)
     failing = np.zeros(n_rules, dtype=np.int64)
@@ -342,6 +453,102 @@ def generate(people: People, rules: list[Rule], terms: list[Term], *, consent_ru
         graph.keep, graph.n_allowed, graph.omit_e, graph.omit_m = keep, n_allowed, omit_e, omit_m
     graph.seconds = time.perf_counter() - t0
     return graph
+
+
+def _generate_by_class(people: People, rules: list[Rule], terms: list[Term], pc: PairClasses, consenting: np.ndarray,
+                       ms: np.ndarray, es: np.ndarray, *, consent_rule: bool, pool: int, seed: int, tie_scale: float,
+                       keep: int) -> CandidateGraph:
+    """A kept graph from the class tables: counts per class x class cell, each person's best pairs by class.
+
+    Per mentee, mentor classes are taken by score (best first) until they hold ``keep`` + 1
+    partners, together with every class whose score + tie_scale reaches that last score: only
+    their members can be among the mentee's ``keep`` best pairs by score + tie-break, and the
+    (keep + 1)-th best key among them bounds every pair left out. Mentors likewise.
+    """
+    n = people.n
+    both = np.intersect1d(ms, es)  # 'either' people: never paired with themselves
+    weight = np.outer(pc.mentee.size, pc.mentor.size).astype(np.int64)
+    if len(both):
+        np.subtract.at(weight, (pc.mentee.cls[both], pc.mentor.cls[both]), 1)
+    n_rules = len(rules)
+    removed, failing = np.zeros(n_rules, dtype=np.int64), np.zeros(n_rules, dtype=np.int64)
+    alive = np.ones(pc.score.shape, dtype=bool)
+    for r in range(n_rules):
+        bad = ~pc.allowed_by[r]
+        failing[r] = int(weight[bad].sum())
+        bad &= alive
+        removed[r] = int(weight[bad].sum())
+        alive &= ~bad
+    n_allowed = int(weight[alive].sum())
+    ph = people.person_hash(seed)
+    extra = 1 if len(both) else 0
+    parts_e = _best_by_class(pc.mentee, pc.mentor, pc.score, alive, keep + extra, ph, tie_scale, rows_mentee=True)
+    parts_m = _best_by_class(pc.mentor, pc.mentee, pc.score.T, alive.T, keep + extra, ph, tie_scale,
+                             rows_mentee=False)
+    omit_e, omit_m = np.full(n, -np.inf), np.full(n, -np.inf)
+    omit_e[parts_e[4]], omit_m[parts_m[4]] = parts_e[5], parts_m[5]
+    m, e, sc, tb = (np.r_[a, b] for a, b in zip(parts_e[:4], parts_m[:4]))
+    key = e * n + m
+    key, first = np.unique(key, return_index=True)
+    m, e, sc, tb = m[first], e[first], sc[first], tb[first]
+    pool_idx = np.unique(_row_top_k(e, sc + tie_scale * tb, pool)) if len(e) else np.zeros(0, dtype=np.int64)
+    rejected = _rejected_table(people, consenting, rules, removed, failing, consent_rule, n_allowed)
+    return CandidateGraph(people, rules, terms, consenting, ms, es, m, e, sc, tb, pool_idx, rejected, seconds=0.0,
+                          _keys=key, keep=keep, n_allowed=n_allowed, omit_e=omit_e, omit_m=omit_m,
+                          tie_scale=tie_scale, seed=seed, consent_rule=consent_rule, classes=pc, _hash=ph)
+
+
+def _best_by_class(rows: Side, cols: Side, table: np.ndarray, alive: np.ndarray, keep: int, ph: np.ndarray,
+                   tie_scale: float, rows_mentee: bool) -> tuple[np.ndarray, ...]:
+    """Each row person's ``keep`` best allowed partners by score + tie-break, and the next best key.
+
+    Returns (mentor rows, mentee rows, score, tiebreak) of the kept pairs, then (row people,
+    their (keep + 1)-th best key; -inf when every allowed partner is kept). ``keep`` here
+    counts a person's own other sign-up slot, dropped afterwards (self pairs key -inf).
+    """
+    out: list[list[np.ndarray]] = [[], [], [], [], [], []]
+    for c in range(rows.n):
+        allowed = np.flatnonzero(alive[c])
+        if len(allowed) == 0:
+            continue
+        s = table[c, allowed]
+        order = np.argsort(-s, kind="stable")
+        allowed, s = allowed[order], s[order]
+        cum = np.cumsum(cols.size[allowed])
+        # the class holding the (keep + 2)-th partner: keep + 1 besides the person's own other sign-up
+        k = int(np.searchsorted(cum, keep + 2))
+        if k < len(allowed):
+            take = s > s[k] - 2.0 * tie_scale  # classes whose members may still beat it by their tie-break
+            allowed, s = allowed[take], s[take]
+        starts, sizes = cols.start[allowed], cols.size[allowed]
+        _, pos = expand(starts, sizes)
+        partners = cols.members[pos]
+        p_score = np.repeat(s, sizes)
+        me = rows.members[rows.start[c]:rows.start[c + 1]]
+        width = len(partners)
+        step = max(1, CHUNK_CELLS // max(width, 1))
+        for lo in range(0, len(me), step):
+            who = me[lo:lo + step]
+            tb = tie_break(ph[partners][None, :], ph[who][:, None]) if rows_mentee else \
+                tie_break(ph[who][:, None], ph[partners][None, :])
+            key = p_score[None, :] + tie_scale * tb
+            key[who[:, None] == partners[None, :]] = -np.inf
+            if width > keep:
+                part = np.argpartition(-key, keep, axis=1)
+                nxt = key[np.arange(len(who)), part[:, keep]]
+                part = part[:, :keep]
+            else:
+                part = np.broadcast_to(np.arange(width), (len(who), width))
+                nxt = np.full(len(who), -np.inf)
+            r = np.broadcast_to(np.arange(len(who))[:, None], part.shape)
+            kk = key[r, part]
+            fine = np.isfinite(kk)
+            p_sel, w_sel = partners[part][fine], np.broadcast_to(who[:, None], part.shape)[fine]
+            m_sel, e_sel = (p_sel, w_sel) if rows_mentee else (w_sel, p_sel)
+            for lst, arr in zip(out, (m_sel, e_sel, p_score[part][fine], tb[r, part][fine], who, nxt)):
+                lst.append(arr)
+    empty = [np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0), np.zeros(0, np.int64), np.zeros(0)]
+    return tuple(np.concatenate(x) if x else z for x, z in zip(out, empty))
 
 
 def _rejected_table(people: People, consenting: np.ndarray, rules: list[Rule], removed: np.ndarray,
