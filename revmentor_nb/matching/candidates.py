@@ -56,6 +56,7 @@ class CandidateGraph:
     # sign-ups fall into far fewer classes than people; a kept graph then prices its left-out pairs by class
     classes: PairClasses | None = field(default=None, repr=False)
     _hash: np.ndarray | None = field(default=None, repr=False)
+    flow_duals: np.ndarray | None = field(default=None, repr=False)  # the last flow's potentials (a warm start)
 
     @property
     def kept(self) -> bool:

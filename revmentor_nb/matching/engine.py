@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable
+from functools import partial
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -145,7 +146,7 @@ class Run:
         for rounds in range(1, OUTSIDE_ROUNDS + 1):
             if res is None:
                 self._last = None
-                res = self._solve(**kw)
+                res = self._solve(**kw, defer=True)  # the result is built only once certified
             t1 = time.perf_counter()
             priced = self._price_outside(reserve)
             t_scan += time.perf_counter() - t1
@@ -158,6 +159,8 @@ class Run:
                 reserve = None
                 continue
             if not big.any():
+                if callable(res):
+                    res = res()
                 slack = _slack(e, red, self.caps().mentee, self.graph.people.n)
                 if slack > 0:
                     bound = float(res.bound) + slack
@@ -251,9 +254,12 @@ class Run:
         return m, e, sc, tb, red, tol
 
     def _solve(self, *, most_pairs: float | None = None, time_limit: float | None = None,
-               warm: "MatchResult | PointResult | None" = None, figures_only: bool = False
-               ) -> "MatchResult | PointResult":
+               warm: "MatchResult | PointResult | None" = None, figures_only: bool = False, defer: bool = False
+               ) -> "MatchResult | PointResult | Callable[[], MatchResult]":
         """One solve on the current graph (see ``solve``).
+
+        ``defer``: return a function that builds the MatchResult (pairs table, reasons, audit) instead
+        of building it: a kept graph's pricing rounds need only the solve's duals until one certifies.
 
         ``warm``: an earlier result on the same candidate graph (another trade-off point, the
         match before a lock or forbid). Its LP basis and pairs seed this solve; the answer and
@@ -302,8 +308,9 @@ class Run:
                 base = self._model(value, usable, fixed, caps, used, tiers)
                 if figures_only:
                     return point_result(self, base, sol, [sol], fixed, bonus, tiers, seconds)
-                return build_result(self, s, base, sol, [sol], fixed, usable, caps, bonus, tiers, [], [], {},
-                                    solve_seconds=seconds)
+                built = partial(build_result, self, s, base, sol, [sol], fixed, usable, caps, bonus, tiers, [], [], {},
+                                solve_seconds=seconds)
+                return built if defer else built()
         if lexicographic:  # stage 1: as many pairs as possible (under the hard mix caps too)
             ones = np.ones(g.n) + self.eps * 1e-3
             first = self._model(ones, usable, fixed, caps, used, Tiers())
@@ -356,8 +363,9 @@ class Run:
         seconds = time.perf_counter() - t0
         if figures_only:
             return point_result(self, base, sol, stages, fixed, bonus, tiers, seconds)
-        return build_result(self, s, base, sol, stages, fixed, usable, caps, bonus, tiers, groups, mix_info, refs,
-                            solve_seconds=seconds)
+        built = partial(build_result, self, s, base, sol, stages, fixed, usable, caps, bonus, tiers, groups, mix_info,
+                        refs, solve_seconds=seconds)
+        return built if defer else built()
 
     def _most_pairs_first(self, value: np.ndarray, usable: np.ndarray, fixed: np.ndarray, caps: Capacity,
                           used: Capacity, tiers: Tiers, s: MatchSettings, time_limit: float | None,
