@@ -5,6 +5,7 @@ sparse LAPJV inside), the min-cost flow, LP column generation, the independent r
 sample (skipped without it) and synthetic programmes."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 
@@ -338,3 +339,117 @@ def test_pruning_the_lp_before_side_rows_join_changes_nothing(inst, gaps):
     assert pruned.status == whole.status == "optimal"
     assert pruned.objective == pytest.approx(whole.objective, rel=1e-5, abs=1e-6)
     assert pruned.check_validity().empty
+
+
+# --- a kept graph through people classes (rule verdicts and scores per class x class cell) --------------------
+
+def _by_class():  # noqa: ANN202
+    """Classes are used whatever their number (the matcher uses them only when far fewer than people)."""
+    return mock.patch("revmentor_nb.matching.classes.MAX_CELL_SHARE", 1.0)
+
+
+def copies(people: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Each sign-up ``n`` times under new ids and e-mails: big classes, ties broken only by the tie-break."""
+    parts = []
+    for c in range(n):
+        part = people.copy()
+        if c:
+            part["person_id"] = part["person_id"].astype(str) + f"~{c}"
+            if "email" in part:
+                part["email"] = part["email"].astype(str).str.replace("@", f"+{c}@", regex=False)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+tied_instances = st.builds(lambda seed, nm, ne, cap, n: copies(draw(seed, nm, ne, cap), n),
+                           st.integers(0, 10_000), st.integers(1, 10), st.integers(1, 12), st.integers(1, 3),
+                           st.integers(1, 4))
+
+
+@FAST
+@given(tied_instances, st.sampled_from([0.0, 0.5, 1.0]), st.integers(1, 3))
+def test_a_kept_graph_by_class_equals_the_full_graph_and_the_reference(people, most_pairs, keep):
+    from revmentor_nb.matching.reference import solve_reference
+
+    base = {"preset": "civil-service", "most_pairs": most_pairs}
+    with _kept(keep), _by_class():
+        kept = match(people, settings=base)
+    full = match(people, settings=base)
+    g, fg = kept._run.graph, full._run.graph
+    assert g.classes is not None and fg.classes is None
+    assert kept.status == "optimal" and kept.check_validity().empty
+    assert kept.objective == pytest.approx(full.objective, rel=1e-7, abs=1e-7)
+    if most_pairs < 1.0:
+        ref = solve_reference(people, pair_bonus=full.pair_bonus, tier_step=full.tier_step)
+        assert kept.objective == pytest.approx(ref.objective, rel=1e-7, abs=1e-7)
+    # the counts per rule come from the class tables: the same as pair by pair
+    assert g.allowed == fg.n
+    pd.testing.assert_frame_equal(g.rejected, fg.rejected)
+
+
+@FAST
+@given(tied_instances, st.integers(1, 3))
+def test_the_pairs_a_class_graph_keeps_and_its_bounds_match_every_pair(people, keep):
+    """Each person's ``keep`` best pairs by score + tie-break are held, with their own scores; no pair
+    left out has a key above the person's bound; pricing by class finds exactly the pairs a block scan finds."""
+    from revmentor_nb.matching.engine import KEEP_ABOVE  # noqa: F401  (the module the patch reaches)
+
+    with _kept(keep), _by_class():
+        g = prepare(people, settings={"preset": "civil-service"}).graph
+    f = prepare(people, settings={"preset": "civil-service"}).graph
+    assert g.classes is not None
+    ts = g.tie_scale
+    fkey = f.score + ts * f.tiebreak
+    held = g.find(f.m, f.e)
+    assert np.all(held < g.n)
+    inside = held >= 0
+    assert np.array_equal(g.score[held[inside]], f.score[inside])
+    assert np.array_equal(g.tiebreak[held[inside]], f.tiebreak[inside])
+    assert inside.sum() == g.n  # every held pair is allowed
+    for who, omit in ((f.e, g.omit_e), (f.m, g.omit_m)):
+        out = ~inside
+        assert np.all(fkey[out] <= omit[who[out]])
+        for p in np.unique(who):  # the person's keep best (by key) are all held
+            mine = np.flatnonzero(who == p)
+            best = mine[np.argsort(-fkey[mine], kind="stable")[:keep]]
+            assert inside[best].all() or np.all(fkey[best[~inside[best]]] <= omit[p])
+    rng = np.random.default_rng(len(people))
+    for _ in range(3):
+        be = rng.normal(-20.0, 8.0, g.people.n)
+        bm = rng.normal(-5.0, 8.0, g.people.n)
+        by_class = g.outside(be, bm)
+        blocks = replace(g, classes=None).outside(be, bm)
+        got = sorted(zip(*(a.tolist() for a in by_class)))
+        assert got == sorted(zip(*(a.tolist() for a in blocks)))
+        gain = fkey + be[f.e] + bm[f.m]
+        want = sorted(zip(f.m[~inside & (gain > 0)].tolist(), f.e[~inside & (gain > 0)].tolist()))
+        assert [(m, e) for m, e, *_ in got] == want
+
+
+@FAST
+@given(small, st.integers(1, 2))
+def test_a_class_graph_with_locks_and_either_people_equals_the_full_graph(inst, keep):
+    # without exclusions (a rule that reads the people's rows): the reporting-line rule makes every class one person
+    kw = dict(roster=inst.roster, locks=inst.locks)
+    full = match(inst.participants, **kw)
+    with _kept(keep), _by_class():
+        kept = match(inst.participants, **kw)
+        assert prepare(inst.participants, **kw).graph.classes is not None
+    # (a model that is not a pure network, 'either' people with one shared total, is solved on the full graph)
+    assert kept._run.graph.classes is not None or not kept._run.graph.kept
+    assert kept.status == full.status == "optimal" and kept.check_validity().empty
+    assert kept.objective == pytest.approx(full.objective, rel=1e-7, abs=1e-7)
+    pd.testing.assert_frame_equal(kept._run.graph.rejected, full._run.graph.rejected)
+
+
+def test_classes_are_refused_when_a_rule_reads_the_people_themselves():
+    from revmentor_nb.matching.classes import pair_classes
+
+    inst = instance(3, 6, 6, n_either=2, max_capacity=2, n_topics=4, n_others=6)
+    run = prepare(inst.participants, roster=inst.roster, exclusions=inst.exclusions)
+    g = run.graph
+    with _by_class():
+        assert any(r.spec.kind in ("exclusion", "line") for r in g.rules)
+        assert pair_classes(g.people, g.rules, g.terms, g.mentor_side, g.mentee_side) is None
+        plain = [r for r in g.rules if r.spec.kind not in ("exclusion", "line", "identity")]
+        assert pair_classes(g.people, plain, g.terms, g.mentor_side, g.mentee_side) is not None
