@@ -22,6 +22,7 @@ from revmentor_nb.matching.scoring import Term, score
 
 CHUNK_CELLS = 3_000_000  # dense cells per block (mentees x mentors)
 CLASSES = True  # a kept graph works through people classes when there are far fewer classes than people
+PER_CLASS = 2  # a kept graph by class holds per person this many members of each of its best partner classes
 
 
 @dataclass
@@ -287,11 +288,21 @@ class _SortedBounds:
 
 
 def _per_person(m: np.ndarray, e: np.ndarray, gain: np.ndarray, k: int) -> np.ndarray:
-    """Positions of each mentee's and each mentor's k largest gains (the union)."""
+    """Positions of each mentee's and each mentor's k largest (positive) gains, the union: which priced pairs to add.
+
+    One sort per side on person - gain / (2 max gain): grouped by person, largest gain first. (Near-equal
+    gains may swap places; any choice is right, since the certificate asks only that none is left.)
+    """
     pick = np.zeros(len(m), dtype=bool)
+    if len(m) == 0:
+        return np.flatnonzero(pick)
+    scaled = np.maximum(gain, 0.0) / (2.0 * float(np.max(gain)) + 1e-300)
     for who in (e, m):
-        order = np.argsort(who, kind="stable")
-        pick[order[_row_top_k(who[order], gain[order], k)]] = True
+        order = np.argsort(who - scaled)
+        w = who[order]
+        starts = np.flatnonzero(np.r_[True, w[1:] != w[:-1]])
+        rank = np.arange(len(w)) - np.repeat(starts, np.diff(np.r_[starts, len(w)]))
+        pick[order[rank < k]] = True
     return np.flatnonzero(pick)
 
 
@@ -461,10 +472,8 @@ def _generate_by_class(people: People, rules: list[Rule], terms: list[Term], pc:
                        keep: int) -> CandidateGraph:
     """A kept graph from the class tables: counts per class x class cell, each person's best pairs by class.
 
-    Per mentee, mentor classes are taken by score (best first) until they hold ``keep`` + 1
-    partners, together with every class whose score + tie_scale reaches that last score: only
-    their members can be among the mentee's ``keep`` best pairs by score + tie-break, and the
-    (keep + 1)-th best key among them bounds every pair left out. Mentors likewise.
+    Per person, its ``keep`` pairs are spread over its best partner classes (``_best_by_class``),
+    with a bound on the key of every pair left out.
     """
     n = people.n
     both = np.intersect1d(ms, es)  # 'either' people: never paired with themselves
@@ -482,10 +491,8 @@ def _generate_by_class(people: People, rules: list[Rule], terms: list[Term], pc:
         alive &= ~bad
     n_allowed = int(weight[alive].sum())
     ph = people.person_hash(seed)
-    extra = 1 if len(both) else 0
-    parts_e = _best_by_class(pc.mentee, pc.mentor, pc.score, alive, keep + extra, ph, tie_scale, rows_mentee=True)
-    parts_m = _best_by_class(pc.mentor, pc.mentee, pc.score.T, alive.T, keep + extra, ph, tie_scale,
-                             rows_mentee=False)
+    parts_e = _best_by_class(pc.mentee, pc.mentor, pc.score, alive, keep, ph, tie_scale, rows_mentee=True)
+    parts_m = _best_by_class(pc.mentor, pc.mentee, pc.score.T, alive.T, keep, ph, tie_scale, rows_mentee=False)
     omit_e, omit_m = np.full(n, -np.inf), np.full(n, -np.inf)
     omit_e[parts_e[4]], omit_m[parts_m[4]] = parts_e[5], parts_m[5]
     m, e, sc, tb = (np.r_[a, b] for a, b in zip(parts_e[:4], parts_m[:4]))
@@ -501,11 +508,14 @@ def _generate_by_class(people: People, rules: list[Rule], terms: list[Term], pc:
 
 def _best_by_class(rows: Side, cols: Side, table: np.ndarray, alive: np.ndarray, keep: int, ph: np.ndarray,
                    tie_scale: float, rows_mentee: bool) -> tuple[np.ndarray, ...]:
-    """Each row person's ``keep`` best allowed partners by score + tie-break, and the next best key.
+    """Each row person's ``keep`` pairs spread over the best partner classes, and a bound on every other key.
 
-    Returns (mentor rows, mentee rows, score, tiebreak) of the kept pairs, then (row people,
-    their (keep + 1)-th best key; -inf when every allowed partner is kept). ``keep`` here
-    counts a person's own other sign-up slot, dropped afterwards (self pairs key -inf).
+    Members of one class differ only by the tie-break, so holding many of them adds little: per
+    person the partner classes are taken by score (best first), each with its ``PER_CLASS`` best
+    members by score + tie-break, until ``keep`` pairs are held. A pair left out is either in a
+    taken class (key at most that class's next best) or in a later class (key below its score + tie_scale):
+    the largest of these bounds it. Returns (mentor rows, mentee rows, score, tiebreak) of the kept
+    pairs, then (row people, their bound; -inf when every allowed partner is held).
     """
     out: list[list[np.ndarray]] = [[], [], [], [], [], []]
     for c in range(rows.n):
@@ -515,41 +525,43 @@ def _best_by_class(rows: Side, cols: Side, table: np.ndarray, alive: np.ndarray,
         s = table[c, allowed]
         order = np.argsort(-s, kind="stable")
         allowed, s = allowed[order], s[order]
-        cum = np.cumsum(cols.size[allowed])
-        # the class holding the (keep + 2)-th partner: keep + 1 besides the person's own other sign-up
-        k = int(np.searchsorted(cum, keep + 2))
-        if k < len(allowed):
-            take = s > s[k] - 2.0 * tie_scale  # classes whose members may still beat it by their tie-break
-            allowed, s = allowed[take], s[take]
-        starts, sizes = cols.start[allowed], cols.size[allowed]
-        _, pos = expand(starts, sizes)
-        partners = cols.members[pos]
-        p_score = np.repeat(s, sizes)
-        me = rows.members[rows.start[c]:rows.start[c + 1]]
-        width = len(partners)
-        step = max(1, CHUNK_CELLS // max(width, 1))
-        for lo in range(0, len(me), step):
-            who = me[lo:lo + step]
-            tb = tie_break(ph[partners][None, :], ph[who][:, None]) if rows_mentee else \
-                tie_break(ph[who][:, None], ph[partners][None, :])
-            key = p_score[None, :] + tie_scale * tb
-            key[who[:, None] == partners[None, :]] = -np.inf
-            if width > keep:
-                part = np.argpartition(-key, keep, axis=1)
-                nxt = key[np.arange(len(who)), part[:, keep]]
-                part = part[:, :keep]
-            else:
-                part = np.broadcast_to(np.arange(width), (len(who), width))
-                nxt = np.full(len(who), -np.inf)
-            r = np.broadcast_to(np.arange(len(who))[:, None], part.shape)
-            kk = key[r, part]
-            fine = np.isfinite(kk)
-            p_sel, w_sel = partners[part][fine], np.broadcast_to(who[:, None], part.shape)[fine]
-            m_sel, e_sel = (p_sel, w_sel) if rows_mentee else (w_sel, p_sel)
-            for lst, arr in zip(out, (m_sel, e_sel, p_score[part][fine], tb[r, part][fine], who, nxt)):
-                lst.append(arr)
+        held = np.cumsum(np.minimum(cols.size[allowed], PER_CLASS))
+        k = min(int(np.searchsorted(held, keep)) + 1, len(allowed))  # classes taken
+        per_class = PER_CLASS if held[-1] >= keep else keep  # too few classes: more of each
+        everyone = rows.members[rows.start[c]:rows.start[c + 1]]
+        step = max(1, CHUNK_CELLS // int(cols.size[allowed[:k]].max()))
+        for lo in range(0, len(everyone), step):
+            _spread(everyone[lo:lo + step], cols, allowed[:k], s, s[k] + 2.0 * tie_scale if k < len(allowed) else -np.inf,
+                    ph, tie_scale, rows_mentee, per_class, out)
     empty = [np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0), np.zeros(0, np.int64), np.zeros(0)]
     return tuple(np.concatenate(x) if x else z for x, z in zip(out, empty))
+
+
+def _spread(me: np.ndarray, cols: Side, taken: np.ndarray, s: np.ndarray, later: float, ph: np.ndarray,
+            tie_scale: float, rows_mentee: bool, per_class: int, out: list[list[np.ndarray]]) -> None:
+    """``_best_by_class`` for some people of one class: their ``per_class`` best in each ``taken`` class (scores ``s``)."""
+    nxt = np.full(len(me), later)
+    for j in range(len(taken)):
+        cc = taken[j]
+        partners = cols.members[cols.start[cc]:cols.start[cc + 1]]
+        tb = tie_break(ph[partners][None, :], ph[me][:, None]) if rows_mentee else \
+            tie_break(ph[me][:, None], ph[partners][None, :])
+        key = s[j] + tie_scale * tb
+        key[me[:, None] == partners[None, :]] = -np.inf
+        if len(partners) > per_class:
+            part = np.argpartition(-key, per_class, axis=1)
+            nxt = np.maximum(nxt, key[np.arange(len(me)), part[:, per_class]])
+            part = part[:, :per_class]
+        else:
+            part = np.broadcast_to(np.arange(len(partners)), (len(me), len(partners)))
+        r = np.broadcast_to(np.arange(len(me))[:, None], part.shape)
+        fine = np.isfinite(key[r, part])
+        p_sel, w_sel = partners[part][fine], np.broadcast_to(me[:, None], part.shape)[fine]
+        m_sel, e_sel = (p_sel, w_sel) if rows_mentee else (w_sel, p_sel)
+        for lst, arr in zip(out[:4], (m_sel, e_sel, np.full(len(p_sel), s[j]), tb[r, part][fine])):
+            lst.append(arr)
+    out[4].append(me)
+    out[5].append(nxt)
 
 
 def _rejected_table(people: People, consenting: np.ndarray, rules: list[Rule], removed: np.ndarray,
