@@ -240,6 +240,15 @@ def case_civil(factor: int) -> dict:
     n = 500 * factor
     kept = (f"kept graph: {g.n:,} of {g.allowed:,} allowed pairs held (each person's best {g.keep}, the rest priced "
             f"block by block)" if g.kept else f"{g.n:,} candidates, all held")
+    if g.kept and g.classes is not None:
+        pc = g.classes
+        kept = (f"kept graph by people classes ({pc.mentor.n:,} mentor x {pc.mentee.n:,} mentee classes: rules and "
+                f"scores per class pair): {g.n:,} of {g.allowed:,} allowed pairs held (each person's {g.keep} over its "
+                f"best partner classes), the rest priced by class")
+    rounds = res.certificate.rsplit("(", 1)[-1].rstrip(")") if g.kept else ""
+    if rounds:
+        kept += f" [{rounds}]"
+
     if factor <= REFERENCE_UP_TO:
         t_ref, _, ref = _timed(lambda: solve_reference(people, pair_bonus=res.pair_bonus, tier_step=res.tier_step))
         ratio = res.objective / ref.objective if ref.objective else float("nan")
