@@ -33,6 +33,7 @@ import argparse
 import gc
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -245,9 +246,9 @@ def case_civil(factor: int) -> dict:
         kept = (f"kept graph by people classes ({pc.mentor.n:,} mentor x {pc.mentee.n:,} mentee classes: rules and "
                 f"scores per class pair): {g.n:,} of {g.allowed:,} allowed pairs held (each person's {g.keep} over its "
                 f"best partner classes), the rest priced by class")
-    rounds = res.certificate.rsplit("(", 1)[-1].rstrip(")") if g.kept else ""
+    rounds = re.search(r"\((\d+) round\(s\), (\d+) full scan", res.certificate) if g.kept else None
     if rounds:
-        kept += f" [{rounds}]"
+        kept += f" [{rounds[1]} pricing rounds, {rounds[2]} full scans of the left-out pairs]"
 
     if factor <= REFERENCE_UP_TO:
         t_ref, _, ref = _timed(lambda: solve_reference(people, pair_bonus=res.pair_bonus, tier_step=res.tier_step))
