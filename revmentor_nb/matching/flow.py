@@ -145,7 +145,8 @@ def potentials(tails: np.ndarray, heads: np.ndarray, caps: np.ndarray, costs: np
     """Node potentials p of an optimal flow: cost + p[tail] - p[head] >= 0 on every residual arc (exact, integer costs).
 
     Shortest distances in the residual graph from a virtual root joined to every node at cost 0
-    (Bellman-Ford, vectorised: each round relaxes every arc at once). An optimal flow has no
+    (Bellman-Ford, vectorised: each round relaxes at once every arc out of a node whose distance
+    moved in the round before). An optimal flow has no
     negative cycle, so they settle; None if they do not within n_nodes rounds (not optimal).
     Any arc left out of the network whose reduced cost under p is >= 0 cannot improve the flow.
     ``start``: the root's arcs cost ``start`` instead of 0 (the last round's potentials: far fewer
@@ -156,19 +157,26 @@ def potentials(tails: np.ndarray, heads: np.ndarray, caps: np.ndarray, costs: np
     t = np.r_[tails[fwd], heads[back]].astype(np.int64)
     h = np.r_[heads[fwd], tails[back]].astype(np.int64)
     c = np.r_[costs[fwd], -costs[back]].astype(np.float64)  # integers below 2**53: exact
-    order = np.argsort(h, kind="stable")
+    order = np.argsort(t, kind="stable")  # arcs by tail: each round relaxes only the arcs out of nodes that moved
     t, h, c = t[order], h[order], c[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(h)) + 1] if len(h) else np.zeros(0, dtype=np.int64)
-    targets = h[starts]
+    first_arc = np.searchsorted(t, np.arange(n_nodes + 1))
+    out_deg = np.diff(first_arc)
     d = np.zeros(n_nodes) if start is None else np.minimum(np.rint(np.asarray(start, dtype=np.float64)), 0.0)
+    moved = np.arange(n_nodes)
     for _ in range(n_nodes + 1):
-        if len(h) == 0:
-            return d
-        best = np.minimum.reduceat(d[t] + c, starts)
-        better = best < d[targets]
+        cnt = out_deg[moved]
+        total = int(cnt.sum())
+        if total == 0:
+            break
+        idx = np.repeat(first_arc[moved] - (np.cumsum(cnt) - cnt), cnt) + np.arange(total)
+        cand = d[t[idx]] + c[idx]
+        hit = h[idx]
+        better = cand < d[hit]
         if not better.any():
             break
-        d[targets[better]] = best[better]
+        hit, cand = hit[better], cand[better]
+        np.minimum.at(d, hit, cand)  # every candidate was formed from the round's starting distances
+        moved = np.unique(hit)
     else:
         return None
     # checked in integers: every residual arc has a non-negative reduced cost (no float rounding trusted)
