@@ -209,17 +209,19 @@ def test_a_kept_graph_with_locks_and_either_people_equals_the_full_graph(inst, k
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cs_instances, st.data())
 def test_a_rematch_on_a_kept_graph_equals_a_cold_match(people, data):
-    with _kept(1):
+    by_class = data.draw(st.booleans())
+    with _kept(1), mock.patch("revmentor_nb.matching.classes.MAX_CELL_SHARE", 1.0 if by_class else 0.0):
         res = match(people, settings={"preset": "civil-service"})
         full = prepare(people, settings={"preset": "civil-service"})
         g = full.graph
+    assert (g.classes is not None) == by_class
     full = match(people, settings={"preset": "civil-service"})
     cand = full.candidates[~full.candidates.chosen]
     if cand.empty:
         return
     row = cand.iloc[data.draw(st.integers(0, len(cand) - 1))]  # perhaps a pair the kept graph left out
     lock = (str(row.mentor_id), str(row.mentee_id))
-    with _kept(1):
+    with _kept(1), mock.patch("revmentor_nb.matching.classes.MAX_CELL_SHARE", 1.0 if by_class else 0.0):
         warm = res.rematch(lock=[lock])
     cold = match(people, settings={"preset": "civil-service"},
                  locks=pd.DataFrame([lock], columns=["mentor_id", "mentee_id"]))
