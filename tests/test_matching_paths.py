@@ -395,8 +395,6 @@ def test_the_pairs_a_class_graph_keeps_and_its_bounds_match_every_pair(people, k
     """The held pairs carry their own scores and tie-breaks; each person holds ``keep`` pairs (or every allowed
     one); no pair left out has a key above the person's bound; pricing by class finds
     exactly the pairs a block scan finds and every left-out pair with a positive gain."""
-    from revmentor_nb.matching.engine import KEEP_ABOVE  # noqa: F401  (the module the patch reaches)
-
     with _kept(keep), _by_class():
         g = prepare(people, settings={"preset": "civil-service"}).graph
     f = prepare(people, settings={"preset": "civil-service"}).graph
