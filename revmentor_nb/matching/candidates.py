@@ -530,16 +530,16 @@ def _best_by_class(rows: Side, cols: Side, table: np.ndarray, alive: np.ndarray,
         per_class = PER_CLASS if held[-1] >= keep else keep  # too few classes: more of each
         everyone = rows.members[rows.start[c]:rows.start[c + 1]]
         step = max(1, CHUNK_CELLS // int(cols.size[allowed[:k]].max()))
+        later = s[k] + 2.0 * tie_scale if k < len(allowed) else -np.inf  # above any key in the classes not taken
         for lo in range(0, len(everyone), step):
-            _spread(everyone[lo:lo + step], cols, allowed[:k], s, s[k] + 2.0 * tie_scale if k < len(allowed) else -np.inf,
-                    ph, tie_scale, rows_mentee, per_class, out)
+            _spread(everyone[lo:lo + step], cols, allowed[:k], s, later, ph, tie_scale, rows_mentee, per_class, out)
     empty = [np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0), np.zeros(0, np.int64), np.zeros(0)]
     return tuple(np.concatenate(x) if x else z for x, z in zip(out, empty))
 
 
 def _spread(me: np.ndarray, cols: Side, taken: np.ndarray, s: np.ndarray, later: float, ph: np.ndarray,
             tie_scale: float, rows_mentee: bool, per_class: int, out: list[list[np.ndarray]]) -> None:
-    """``_best_by_class`` for some people of one class: their ``per_class`` best in each ``taken`` class (scores ``s``)."""
+    """``_best_by_class`` for some people of one class: their ``per_class`` best in each ``taken`` class."""
     nxt = np.full(len(me), later)
     for j in range(len(taken)):
         cc = taken[j]

@@ -89,7 +89,8 @@ def _class_codes(arrays: list[np.ndarray], rows: np.ndarray) -> np.ndarray:
         if v.ndim == 1:
             cols.append(pd.factorize(v, use_na_sentinel=True)[0].astype(np.int64))
         else:
-            cols.append(np.unique(v.reshape(len(rows), -1), axis=0, return_inverse=True)[1].reshape(-1).astype(np.int64))
+            inverse = np.unique(v.reshape(len(rows), -1), axis=0, return_inverse=True)[1]
+            cols.append(inverse.reshape(-1).astype(np.int64))
     return np.unique(np.stack(cols, axis=1), axis=0, return_inverse=True)[1].reshape(-1).astype(np.int64)
 
 

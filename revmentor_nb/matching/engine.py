@@ -175,8 +175,9 @@ class Run:
                     res.timings.update({"kept_rounds_total": time.perf_counter() - t0, "kept_solves": t_solve,
                                         "kept_scans": t_scan})
                 if isinstance(getattr(res, "certificate", None), str):
+                    spread = " spread over its best partner classes" if self.graph.classes is not None else ""
                     object.__setattr__(res, "certificate", res.certificate + (
-                        f"; the graph kept each person's best {self.graph.keep} pairs ({self.graph.n:,} of "
+                        f"; the graph kept each person's best {self.graph.keep} pairs{spread} ({self.graph.n:,} of "
                         f"{self.graph.allowed:,} allowed) and the duals price every pair left out: none has a "
                         f"positive reduced cost ({rounds} round(s), {scans} full scan(s) of the left-out pairs)"))
                 return res
