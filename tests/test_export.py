@@ -220,3 +220,25 @@ def test_scrub_ids_equals_the_alternation_on_any_ids_and_text(ids, glue, picks):
     text = "".join(g + ids[p % len(ids)] for g, p in zip(glue, picks))
     texts = [text, "", "no ids here"]
     assert scrub_ids(pd.Series(texts), ids, "s").tolist() == _scrub_by_alternation(texts, ids, "s")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**9, 10**9)),
+                min_size=1, max_size=12), st.booleans())
+def test_numeric_columns_read_back_as_the_cell_by_cell_writer_wrote_them(values, nullable_ints):
+    """The numeric fast path writes what the per-cell writer (taken by an object column) writes, cell for cell."""
+    floats = pd.Series([float(v) for v in values], dtype="float64")
+    ints = pd.Series([int(v) for v in values if isinstance(v, int)] or [0],
+                     dtype="Int64" if nullable_ints else "int64")
+
+    def read(frames):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "n.xlsx"
+            write_xlsx(frames, path)
+            book = load_workbook(path)
+            return {name: [(c.value, c.data_type) for row in book[name].iter_rows(min_row=2) for c in row]
+                    for name in book.sheetnames}
+
+    fast = read({"f": pd.DataFrame({"x": floats}), "i": pd.DataFrame({"x": ints})})
+    slow = read({"f": pd.DataFrame({"x": floats.astype(object)}), "i": pd.DataFrame({"x": ints.astype(object)})})
+    assert fast == slow

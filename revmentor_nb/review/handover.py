@@ -180,8 +180,21 @@ class Outputs:
     pairs_csv: Path
     pairs_xlsx: Path
     unmatched_csv: Path
-    agreements: tuple[Path, ...]
-    intros: tuple[Path, ...]
+    stems: tuple[str, ...]  # one per pair: agreements/<stem>.md|.html and intros/<stem>.md|.html
+
+    @property
+    def agreements(self) -> tuple[Path, ...]:
+        """Each pair's agreement, Markdown then HTML (paths made on asking: 20,000 of them take a while)."""
+        return self._files("agreements")
+
+    @property
+    def intros(self) -> tuple[Path, ...]:
+        """Each pair's introduction note, Markdown then HTML."""
+        return self._files("intros")
+
+    def _files(self, kind: str) -> tuple[Path, ...]:
+        base = self.folder / kind
+        return tuple(base / f"{s}{ext}" for s in self.stems for ext in (".md", ".html"))
 
 
 def write_outputs(ws: "Workspace", run_id: str, pairs: pd.DataFrame, unmatched: pd.DataFrame,
@@ -237,9 +250,7 @@ def write_outputs(ws: "Workspace", run_id: str, pairs: pd.DataFrame, unmatched: 
     os.replace(work, final)
     shutil.rmtree(old, ignore_errors=True)
     write_index(ws)
-    return Outputs(final, final / "pairs.csv", final / "pairs.xlsx", final / "unmatched.csv",
-                   tuple(p for s in stems for p in (final / "agreements" / f"{s}.md", final / "agreements" / f"{s}.html")),
-                   tuple(p for s in stems for p in (final / "intros" / f"{s}.md", final / "intros" / f"{s}.html")))
+    return Outputs(final, final / "pairs.csv", final / "pairs.xlsx", final / "unmatched.csv", tuple(stems))
 
 
 CURRENT = "CURRENT"
@@ -326,5 +337,5 @@ def export_review(review: Any, participants: pd.DataFrame | None = None) -> str:
         review.run_id = ws.save_match(review.result, accepted=review.accept, who=review.who,
                                       note="exported from the board")
     done = hand_over(ws, review.run_id, review.result, participants, review)
-    return (f"Wrote the exports, {len(done.agreements) // 2} agreements and notes to "
+    return (f"Wrote the exports, {len(done.stems)} agreements and notes to "
             f"{done.folder.relative_to(ws.root)} (exports/index.html lists every run).")

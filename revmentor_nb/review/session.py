@@ -224,4 +224,4 @@ def export_handover(session: ReviewSession, participants: pd.DataFrame | None = 
     done = hand_over(ws, review.run_id, review.result, participants, review)  # the notebook's hand-over too
     where = done.folder.relative_to(ws.root)
     warn = "" if session.is_accepted else " This match is not accepted yet: accept it before sending anything."
-    return f"Wrote the exports, {len(done.agreements) // 2} agreements and notes to {where}.{warn}"
+    return f"Wrote the exports, {len(done.stems)} agreements and notes to {where}.{warn}"
