@@ -29,6 +29,24 @@ PRIMAL_BELOW = 0.02  # share of new columns under which a re-solve uses primal s
 _BANNER_DONE = False
 
 
+def highs_model(A: "sp.csc_matrix", cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, eq: np.ndarray,
+                rhs: np.ndarray) -> "highspy.HighsLp":
+    """A HiGHS model (minimise ``cost``) of column-wise ``A``, column bounds and rows ``A x <= rhs`` (``== rhs`` where ``eq``)."""
+    inf = highspy.kHighsInf
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
+    lp.col_cost_ = np.asarray(cost, dtype=np.float64)
+    lp.col_lower_ = np.where(np.isinf(lower), -inf, lower)
+    lp.col_upper_ = np.where(np.isinf(upper), inf, upper)
+    lp.row_lower_ = np.where(eq, rhs, -inf)
+    lp.row_upper_ = rhs
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(np.float64)
+    return lp
+
+
 def _new_highs() -> "highspy.Highs":
     """A silent Highs instance (HiGHS prints a banner to fd 1 on its first construction)."""
     global _BANNER_DONE
@@ -145,20 +163,9 @@ class HighsLP:
         h.setOptionValue("threads", int(threads))
         # Devex pricing: on these degenerate assignment LPs it takes ~30% less time than the default
         h.setOptionValue("simplex_dual_edge_weight_strategy", 1)
-        inf = highspy.kHighsInf
-        lp = highspy.HighsLp()
-        lp.num_col_ = A.shape[1]
-        lp.num_row_ = A.shape[0]
-        aux_ub = np.asarray(model.aux_ub, dtype=float)
-        lp.col_cost_ = np.concatenate([-np.asarray(model.aux_obj, dtype=float), -model.value[self.idx]])
-        lp.col_lower_ = np.concatenate([np.asarray(model.aux_lb, dtype=float), np.zeros(k)])
-        lp.col_upper_ = np.concatenate([np.where(np.isinf(aux_ub), inf, aux_ub), np.ones(k)])
-        lp.row_lower_ = np.where(eq, rhs, -inf)
-        lp.row_upper_ = rhs
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = A.indices.astype(np.int32)
-        lp.a_matrix_.value_ = A.data.astype(np.float64)
+        lp = highs_model(A, np.concatenate([-np.asarray(model.aux_obj, dtype=float), -model.value[self.idx]]),
+                         np.concatenate([np.asarray(model.aux_lb, dtype=float), np.zeros(k)]),
+                         np.concatenate([np.asarray(model.aux_ub, dtype=float), np.ones(k)]), eq, rhs)
         h.passModel(lp)
         self.h = h
         self.n_aux = n_aux

@@ -73,26 +73,15 @@ def _highs_mip(model: LinearModel, idx: np.ndarray, time_limit: float | None, th
     The start is completed by HiGHS (auxiliaries solved for with the pairs fixed), so a
     time-limited solve still returns at least that solution with HiGHS' bound.
     """
-    from revmentor_nb.matching.lp import _new_highs
+    from revmentor_nb.matching.lp import _new_highs, highs_model
 
     hs = lp_highspy
     A, rhs, eq = model.matrix(idx)
     A = A.tocsc()
     n, n_aux = len(idx), len(model.aux_lb)
-    inf = hs.kHighsInf
-    lp = hs.HighsLp()
-    lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
-    aux_lb = np.asarray(model.aux_lb, dtype=float)
-    aux_ub = np.asarray(model.aux_ub, dtype=float)
-    lp.col_cost_ = -np.concatenate([model.value[idx], np.asarray(model.aux_obj, dtype=float)])
-    lp.col_lower_ = np.concatenate([np.zeros(n), np.where(np.isinf(aux_lb), -inf, aux_lb)])
-    lp.col_upper_ = np.concatenate([np.ones(n), np.where(np.isinf(aux_ub), inf, aux_ub)])
-    lp.row_lower_ = np.where(eq, rhs, -inf)
-    lp.row_upper_ = rhs
-    lp.a_matrix_.format_ = hs.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = A.indices.astype(np.int32)
-    lp.a_matrix_.value_ = A.data.astype(np.float64)
+    lp = highs_model(A, -np.concatenate([model.value[idx], np.asarray(model.aux_obj, dtype=float)]),
+                     np.concatenate([np.zeros(n), np.asarray(model.aux_lb, dtype=float)]),
+                     np.concatenate([np.ones(n), np.asarray(model.aux_ub, dtype=float)]), eq, rhs)
     lp.integrality_ = [hs.HighsVarType.kInteger] * n + [hs.HighsVarType.kContinuous] * n_aux
     h = _new_highs()
     h.passModel(lp)
