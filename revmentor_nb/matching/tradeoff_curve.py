@@ -35,13 +35,14 @@ def tradeoff_run(run: "Run", points: int = 11, start: "MatchResult | None" = Non
     rows = []
     warm = start
     flat: "PointResult | None" = None
+    ceiling = pairs_ceiling(run)
     for s in np.linspace(0.0, 1.0, max(points, 2)):
         if flat is not None:
-            res = _flat_point(run, flat, float(s))
+            res = _flat_point(run, flat, float(s), ceiling)
         else:
             res = run.solve(most_pairs=float(s), warm=warm, figures_only=True)
             warm = res
-            if s == 0.0 and res.status == "optimal" and res.n_pairs >= pairs_ceiling(run):
+            if s == 0.0 and res.status == "optimal" and res.n_pairs >= ceiling:
                 flat = res
         rows.append(dict(setting=round(float(s), 6), pairs=res.n_pairs, total_fit=res.total_fit,
                          mean_fit=res.total_fit / res.n_pairs if res.n_pairs else np.nan,
@@ -69,11 +70,10 @@ def pairs_ceiling(run: "Run") -> float:
     return float(min(by_mentee, by_mentor))
 
 
-def _flat_point(run: "Run", best_fit: "PointResult", setting: float) -> "PointResult":
+def _flat_point(run: "Run", best_fit: "PointResult", setting: float, ceiling: float) -> "PointResult":
     """The point at ``setting`` of a flat curve: the best-fit answer, with the pair bonus of that setting."""
     s = run.settings.model_copy(update={"most_pairs": setting})
     bonus = 0.0 if setting >= 1.0 else s.pair_bonus()  # setting 1 is lexicographic: reported as its fit
-    ceiling = pairs_ceiling(run)
     objective = best_fit.objective + bonus * best_fit.n_pairs
     bound = max(objective, best_fit.bound + bonus * ceiling)
     gap = (bound - objective) / max(abs(bound), 1e-12) if bound else 0.0
